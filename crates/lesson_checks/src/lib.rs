@@ -1,0 +1,403 @@
+//! 测试共用的小工具，不是课程的一部分，也没有学生要运行的程序。
+//!
+//! 它启动真实的程序（Rust 的二进制或课程风格的 Python 对端），等它打印出就绪行，
+//! 往它的标准输入里打字，读它的输出，最后确认它按时退出。所有等待都有期限，
+//! 超时就让测试失败并附上程序已经打印的全部内容；测试结束时（包括失败时）进程一定被杀掉。
+//!
+//! 各课程 crate 的测试用 `#[path = "../../lesson_checks/src/lib.rs"] mod support;`
+//! 把这个文件包含进去，而不是依赖本 crate：这样课程 crate 之间（连 dev-dependency 也）互不依赖。
+//! 跨 crate 的测试（客户端对服务端、文档、演示脚本）放在本 crate 的 tests/ 下，直接 `use lesson_checks::…`。
+
+#![allow(dead_code)] // 每个测试文件只用到其中一部分
+
+use std::ffi::OsStr;
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// 等一件本该很快发生的事（就绪行、一行回复、进程退出）最多等多久。
+/// 程序自己的超时（5 秒、30 秒……）比这个短或者由调用者另给期限。
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+#[derive(Default)]
+struct Captured {
+    bytes: Vec<u8>,
+    closed: bool,
+}
+
+#[derive(Clone, Default)]
+struct Stream(Arc<(Mutex<Captured>, Condvar)>);
+
+impl Stream {
+    fn pump(&self, mut source: impl Read + Send + 'static) {
+        let shared = self.clone();
+        thread::spawn(move || {
+            let mut chunk = [0u8; 4096];
+            loop {
+                let n = source.read(&mut chunk).unwrap_or(0);
+                let (lock, changed) = &*shared.0;
+                let mut captured = lock.lock().unwrap();
+                if n == 0 {
+                    captured.closed = true;
+                } else {
+                    captured.bytes.extend_from_slice(&chunk[..n]);
+                }
+                changed.notify_all();
+                if n == 0 {
+                    return;
+                }
+            }
+        });
+    }
+
+    /// 等到 `done` 对已收到的内容成立，或者流结束，或者到期。返回当时收到的全部文本和 `done` 是否成立。
+    fn wait_until(&self, deadline: Instant, done: impl Fn(&str) -> bool) -> (String, bool) {
+        let (lock, changed) = &*self.0;
+        let mut captured = lock.lock().unwrap();
+        loop {
+            let text = String::from_utf8_lossy(&captured.bytes).into_owned();
+            if done(&text) {
+                return (text, true);
+            }
+            let now = Instant::now();
+            if captured.closed || now >= deadline {
+                return (text, false);
+            }
+            captured = changed.wait_timeout(captured, deadline - now).unwrap().0;
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.0.lock().unwrap().bytes).into_owned()
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.0.0.lock().unwrap().bytes.clone()
+    }
+}
+
+/// 一个正在运行的程序。丢弃时会被杀掉，所以测试失败也不会留下进程。
+pub struct Running {
+    name: String,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Stream,
+    stderr: Stream,
+}
+
+/// 程序结束后的样子。
+pub struct Finished {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+    /// stdout 的原始字节，用来检查有没有原样打印控制字符。
+    pub stdout_raw: Vec<u8>,
+}
+
+impl Finished {
+    pub fn code(&self) -> Option<i32> {
+        self.status.code()
+    }
+}
+
+impl std::fmt::Display for Finished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "退出状态 {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.status, self.stdout, self.stderr
+        )
+    }
+}
+
+/// 启动一个程序：标准输入、输出、错误都接到管道上；设置 NO_COLOR，让输出里只有程序自己的文字。
+pub fn start<S: AsRef<OsStr>>(program: impl AsRef<OsStr>, args: &[S]) -> Running {
+    let mut command = Command::new(program);
+    command.args(args).env("NO_COLOR", "1");
+    start_command(command)
+}
+
+/// 和 `start` 一样，但命令由调用者自己配置（环境变量、工作目录……）。
+pub fn start_command(mut command: Command) -> Running {
+    let name = format!("{:?}", command.get_program());
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("无法启动 {name}：{e}"));
+    let stdout = Stream::default();
+    stdout.pump(child.stdout.take().unwrap());
+    let stderr = Stream::default();
+    stderr.pump(child.stderr.take().unwrap());
+    Running {
+        name,
+        stdin: child.stdin.take(),
+        child,
+        stdout,
+        stderr,
+    }
+}
+
+/// 用 python3 运行 `script`（课程风格的 Python 对端），`-u` 让它的输出不缓冲。
+pub fn python<S: AsRef<OsStr>>(script: impl AsRef<Path>, args: &[S]) -> Running {
+    let script = script.as_ref();
+    assert!(script.exists(), "找不到 Python 对端 {}", script.display());
+    let mut command = Command::new(python3());
+    command.arg("-u").arg(script).args(args);
+    start_command(command)
+}
+
+/// python3 的位置：测试需要它来扮演课程里的 Python 程序，没有就明确失败。
+pub fn python3() -> &'static str {
+    static CHECKED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    CHECKED.get_or_init(|| {
+        let ok = Command::new("python3")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            ok,
+            "这些测试需要 python3 来运行课程的 Python 对端，请先安装 python3"
+        );
+    });
+    "python3"
+}
+
+impl Running {
+    /// 等 stdout 里出现 `needle`，返回到那时为止的全部 stdout。等不到就让测试失败。
+    pub fn wait_stdout(&self, needle: &str) -> String {
+        self.wait_stdout_for(needle, PATIENCE)
+    }
+
+    pub fn wait_stdout_for(&self, needle: &str, patience: Duration) -> String {
+        let (text, found) = self
+            .stdout
+            .wait_until(Instant::now() + patience, |t| t.contains(needle));
+        assert!(
+            found,
+            "{} 的 stdout 里没等到 {needle:?}\n{}",
+            self.name,
+            self.report(&text)
+        );
+        text
+    }
+
+    /// 等 stdout 里的第 `count` 次出现 `needle`（对话类程序每轮都打印同样的提示符）。
+    pub fn wait_stdout_count(&self, needle: &str, count: usize) -> String {
+        let (text, found) = self.stdout.wait_until(Instant::now() + PATIENCE, |t| {
+            t.matches(needle).count() >= count
+        });
+        assert!(
+            found,
+            "{} 的 stdout 里没等到第 {count} 个 {needle:?}\n{}",
+            self.name,
+            self.report(&text)
+        );
+        text
+    }
+
+    /// 等 stderr 里出现 `needle`。
+    pub fn wait_stderr(&self, needle: &str) -> String {
+        let (text, found) = self
+            .stderr
+            .wait_until(Instant::now() + PATIENCE, |t| t.contains(needle));
+        assert!(
+            found,
+            "{} 的 stderr 里没等到 {needle:?}\n{}",
+            self.name,
+            self.report("")
+        );
+        text
+    }
+
+    /// 第一行 stdout（就绪行），不含换行符。
+    pub fn first_line(&self) -> String {
+        let text = self.wait_stdout("\n");
+        text.lines().next().unwrap_or_default().to_string()
+    }
+
+    /// 等就绪行，取出行尾的地址：服务端的第一行以它真正绑定的地址结尾。
+    pub fn ready_addr(&self) -> SocketAddr {
+        let line = self.first_line();
+        address_at_end(&line)
+            .unwrap_or_else(|| panic!("{} 的第一行不是以地址结尾：{line:?}", self.name))
+    }
+
+    /// 往标准输入写一行（自动加换行符）。
+    pub fn type_line(&mut self, line: &str) {
+        self.type_raw(format!("{line}\n").as_bytes());
+    }
+
+    /// 往标准输入原样写字节。
+    pub fn type_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("标准输入已经关掉了");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// 关掉标准输入：程序读到文件结尾（相当于在终端里按 Ctrl-D）。
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    pub fn stdout_so_far(&self) -> String {
+        self.stdout.text()
+    }
+
+    pub fn stderr_so_far(&self) -> String {
+        self.stderr.text()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// 等程序自己退出（最多 `PATIENCE`），返回它的退出状态和全部输出。
+    pub fn finish(self) -> Finished {
+        self.finish_within(PATIENCE)
+    }
+
+    /// 等程序自己退出，最多等 `patience`；到期还没退出就杀掉它并让测试失败。
+    pub fn finish_within(mut self, patience: Duration) -> Finished {
+        let deadline = Instant::now() + patience;
+        let closed = self.stdout.wait_until(deadline, |_| false);
+        let _ = self.stderr.wait_until(deadline, |_| false);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "{} 在 {patience:?} 内没有退出\n{}",
+                    self.name,
+                    self.report(&closed.0)
+                );
+            }
+            // 输出已经关闭，进程马上就会结束；这里只是让出时间片，不是用睡眠来同步。
+            thread::yield_now();
+        };
+        Finished {
+            status,
+            stdout: self.stdout.text(),
+            stderr: self.stderr.text(),
+            stdout_raw: self.stdout.raw(),
+        }
+    }
+
+    /// 马上杀掉程序（比如一个永远循环的服务端），返回它到那时为止的输出。
+    pub fn kill(mut self) -> Finished {
+        let _ = self.child.kill();
+        let status = self.child.wait().unwrap();
+        let deadline = Instant::now() + PATIENCE;
+        let _ = self.stdout.wait_until(deadline, |_| false);
+        let _ = self.stderr.wait_until(deadline, |_| false);
+        Finished {
+            status,
+            stdout: self.stdout.text(),
+            stderr: self.stderr.text(),
+            stdout_raw: self.stdout.raw(),
+        }
+    }
+
+    fn report(&self, stdout: &str) -> String {
+        let stdout = if stdout.is_empty() {
+            self.stdout.text()
+        } else {
+            stdout.to_string()
+        };
+        format!(
+            "--- stdout ---\n{stdout}\n--- stderr ---\n{}",
+            self.stderr.text()
+        )
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// 一行文字末尾的地址（`… 127.0.0.1:8898` 或 `… [::1]:9000`）。
+pub fn address_at_end(line: &str) -> Option<SocketAddr> {
+    line.trim_end().rsplit([' ', '：']).next()?.parse().ok()
+}
+
+/// 断言一段输出里没有原样出现的控制字符（换行和制表符除外）：对方发来的 ESC、BEL、NUL……
+/// 都必须被转义后再打印。调用前请确认程序没有输出颜色（测试里设置了 NO_COLOR）。
+pub fn assert_no_raw_control(output: &[u8]) {
+    let text = String::from_utf8_lossy(output);
+    for (i, c) in text.char_indices() {
+        assert!(
+            !c.is_control() || c == '\n',
+            "输出的第 {i} 字节处有原样的控制字符 U+{:04X}：\n{text}",
+            c as u32
+        );
+    }
+}
+
+/// 一个当前没有程序监听的本机端口：先绑定再放开。用来模拟"服务端没启动"。
+pub fn closed_tcp_port() -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap()
+}
+
+/// 一个当前没有程序在用的本机 UDP 端口。
+pub fn closed_udp_port() -> SocketAddr {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.local_addr().unwrap()
+}
+
+/// 本机有没有 IPv6 回环地址 ::1（有些容器没有）。
+pub fn ipv6_loopback_available() -> bool {
+    std::net::TcpListener::bind("[::1]:0").is_ok()
+}
+
+/// 断言错误输出是给人看的中文，而不是 Rust 的 Debug 输出或 panic。
+pub fn assert_friendly_failure(finished: &Finished) {
+    let err = &finished.stderr;
+    assert!(!err.contains("panicked"), "程序 panic 了：\n{finished}");
+    assert!(
+        !err.contains("Os {"),
+        "程序打印了 Debug 格式的错误：\n{finished}"
+    );
+    assert!(
+        !err.contains("Error {"),
+        "程序打印了 Debug 格式的错误：\n{finished}"
+    );
+    assert!(
+        !err.contains("kind:"),
+        "程序打印了 Debug 格式的错误：\n{finished}"
+    );
+    assert!(
+        err.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "错误信息里没有中文：\n{finished}"
+    );
+}
+
+/// 工作区里另一个 crate 编译出的程序（比如客户端的测试要用服务端）。
+/// `cargo test --workspace` 会先把所有二进制编译好；单独测试一个 crate 时缺了就明确失败。
+pub fn workspace_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    // 测试程序在 target/<profile>/deps/ 里，各 crate 的二进制在 target/<profile>/ 里。
+    let dir = exe.parent().and_then(Path::parent).unwrap();
+    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "找不到 {}：请用 cargo test --workspace 运行，它会先编译工作区里所有的程序",
+        path.display()
+    );
+    path
+}
+
+/// 当前 crate 目录下的一个文件（测试里的 Python 对端就放在 tests/python/ 下）。
+pub fn crate_file(manifest_dir: &str, relative: &str) -> PathBuf {
+    Path::new(manifest_dir).join(relative)
+}

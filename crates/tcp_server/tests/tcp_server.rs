@@ -1,0 +1,167 @@
+//! tcp_server 的测试：真实的程序、真实的本机套接字、系统挑的端口，靠就绪行同步。
+
+#[path = "../../lesson_checks/src/lib.rs"]
+mod support;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
+use support::*;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_tcp_server");
+
+fn python_peer(name: &str) -> std::path::PathBuf {
+    crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
+}
+
+/// 启动服务端，发 `message`，读完它的回复，返回（服务端的结局，客户端收到的回复）。
+fn exchange(message: &[u8]) -> (Finished, Vec<u8>) {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let mut conn = TcpStream::connect(server.ready_addr()).unwrap();
+    conn.write_all(message).unwrap();
+    let mut reply = Vec::new();
+    // 服务端回完 hi 就关闭连接；读到文件结尾（或被重置）为止。
+    let _ = conn.read_to_end(&mut reply);
+    (server.finish(), reply)
+}
+
+#[test]
+fn the_lessons_python_client_gets_hi() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = python(python_peer("tcp_client.py"), &[addr.to_string()]).finish();
+    assert_eq!(client.stdout.trim(), "b'hi'", "{client}");
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(server.stdout.contains("收到 6 字节：hello!\n"), "{server}");
+    assert!(server.stdout.contains("已回复 hi"), "{server}");
+}
+
+#[test]
+fn readiness_line_ends_with_the_real_port_not_zero() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let line = server.first_line();
+    let addr = server.ready_addr();
+    assert!(line.starts_with("tcp_server 正在监听 "), "{line}");
+    assert_ne!(addr.port(), 0, "{line}");
+    assert!(addr.ip().is_loopback(), "{line}");
+}
+
+#[test]
+fn works_over_ipv6_loopback() {
+    if !ipv6_loopback_available() {
+        eprintln!("这台机器没有 IPv6 回环地址 ::1，跳过");
+        return;
+    }
+    let server = start(SERVER, &["[::1]:0"]);
+    let addr = server.ready_addr();
+    assert!(addr.is_ipv6(), "{addr}");
+    let client = python(python_peer("tcp_client.py"), &[addr.to_string()]).finish();
+    assert_eq!(client.stdout.trim(), "b'hi'", "{client}");
+    assert_eq!(server.finish().code(), Some(0));
+}
+
+#[test]
+fn hostile_bytes_are_printed_escaped_never_raw() {
+    let (server, reply) = exchange(b"\x1b[2J\x1b]0;pwned\x07\r\0\xff\xfe\xe2\x80\xae abc\n");
+    assert_eq!(reply, b"hi", "{server}");
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert_no_raw_control(&server.stdout_raw);
+    assert!(
+        server
+            .stdout
+            .contains(r"\u{1b}[2J\u{1b}]0;pwned\u{7}\r\u{0}��\u{202e} abc\n"),
+        "{server}"
+    );
+}
+
+#[test]
+fn reads_only_the_first_1024_bytes_of_a_long_message() {
+    let (server, _) = exchange(&[b'x'; 3000]);
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(server.stdout.contains("收到 1024 字节："), "{server}");
+}
+
+#[test]
+fn a_peer_that_closes_at_once_is_not_an_error() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    drop(TcpStream::connect(server.ready_addr()).unwrap());
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(
+        server.stdout.contains("没有发送任何数据就关闭了连接"),
+        "{server}"
+    );
+}
+
+#[test]
+fn a_peer_that_resets_the_connection_gets_a_clear_line() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    // SO_LINGER 设成 0 再 close，内核发 RST 而不是 FIN：模拟客户端程序崩溃或网络中断。
+    let reset = "import socket, struct, sys\n\
+                 s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n\
+                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))\n\
+                 s.close()\n";
+    let peer = start(python3(), &["-c", reset, &addr.port().to_string()]).finish();
+    assert!(peer.status.success(), "{peer}");
+    let server = server.finish();
+    assert_eq!(server.code(), Some(1), "{server}");
+    assert!(server.stderr.contains("读取数据失败"), "{server}");
+    assert_friendly_failure(&server);
+}
+
+#[test]
+fn a_silent_peer_is_dropped_after_the_read_timeout() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let _silent = TcpStream::connect(server.ready_addr()).unwrap();
+    server.wait_stdout("连上了");
+    // 服务端的读超时是 30 秒；给它 45 秒的余量。
+    let server = server.finish_within(Duration::from_secs(45));
+    assert_eq!(server.code(), Some(1), "{server}");
+    assert!(server.stderr.contains("30 秒没有发来任何数据"), "{server}");
+    assert_friendly_failure(&server);
+}
+
+#[test]
+fn a_taken_port_is_explained_in_one_line() {
+    let holder = TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = holder.local_addr().unwrap().to_string();
+    let server = start(SERVER, &[taken.as_str()]).finish();
+    assert_eq!(server.code(), Some(1), "{server}");
+    assert!(server.stderr.contains("端口被占用"), "{server}");
+    assert!(server.stderr.contains(&taken), "{server}");
+    assert_eq!(server.stderr.lines().count(), 1, "{server}");
+    assert_friendly_failure(&server);
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    for args in [
+        &["localhost"][..],
+        &["127.0.0.1"],
+        &["127.0.0.1:99999"],
+        &["127.0.0.1:0", "extra"],
+    ] {
+        let server = start(SERVER, args).finish();
+        assert_eq!(server.code(), Some(2), "{args:?}\n{server}");
+        assert!(server.stderr.contains("用法：tcp_server"), "{server}");
+        assert_friendly_failure(&server);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_exits_2() {
+    use std::os::unix::ffi::OsStrExt;
+    let server = start(SERVER, &[std::ffi::OsStr::from_bytes(b"127.0.0.1:\xff")]).finish();
+    assert_eq!(server.code(), Some(2), "{server}");
+    assert_friendly_failure(&server);
+}
+
+#[test]
+fn help_prints_usage_and_exits_0() {
+    let server = start(SERVER, &["--help"]).finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(server.stdout.contains("127.0.0.1:8898"), "{server}");
+}
