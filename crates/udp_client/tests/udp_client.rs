@@ -1,0 +1,179 @@
+//! udp_client 的测试：真实的程序、真实的本机套接字、系统挑的端口，靠就绪行同步。
+
+#[path = "../../lesson_checks/src/lib.rs"]
+mod support;
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+use support::*;
+
+const CLIENT: &str = env!("CARGO_BIN_EXE_udp_client");
+
+fn python_peer(name: &str) -> std::path::PathBuf {
+    crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
+}
+
+/// 测试自己拿着的 UDP 套接字，扮演服务端；收数据报的等待有期限，测试不会卡住。
+fn fake_server() -> (UdpSocket, String) {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    let addr = socket.local_addr().unwrap().to_string();
+    (socket, addr)
+}
+
+/// 收客户端发来的一个数据报，返回（内容，客户端的地址）。
+fn receive(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
+    let mut buffer = [0u8; 2048];
+    let (n, from) = socket.recv_from(&mut buffer).unwrap();
+    (buffer[..n].to_vec(), from)
+}
+
+#[test]
+fn talks_to_the_lessons_python_server() {
+    let server = python(python_peer("udp_server.py"), &["127.0.0.1:0"]);
+    let addr = server.ready_addr().to_string();
+    let client = start(CLIENT, &[addr.as_str()]).finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(
+        client
+            .stdout
+            .contains(&format!("收到来自 {addr} 的回复：hi\n")),
+        "{client}"
+    );
+    let server = server.finish();
+    assert!(server.stdout.contains("\nb'hello'\n"), "{server}");
+}
+
+#[test]
+fn works_over_ipv6_loopback() {
+    if !ipv6_loopback_available() {
+        eprintln!("这台机器没有 IPv6 回环地址 ::1，跳过");
+        return;
+    }
+    let server = python(python_peer("udp_server.py"), &["[::1]:0"]);
+    let addr = server.ready_addr().to_string();
+    assert!(addr.starts_with("[::1]:"), "{addr}");
+    let client = start(CLIENT, &[addr.as_str()]).finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(
+        client
+            .stdout
+            .contains(&format!("收到来自 {addr} 的回复：hi\n")),
+        "{client}"
+    );
+}
+
+#[test]
+fn says_which_port_the_os_picked_for_it() {
+    let (socket, addr) = fake_server();
+    let client = start(CLIENT, &[addr.as_str()]);
+    let (datagram, from) = receive(&socket);
+    assert_eq!(datagram, b"hello");
+    client.wait_stdout(&format!("已从 {from} 向 {addr} 发送 hello"));
+    socket.send_to(b"hi", from).unwrap();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+}
+
+#[test]
+fn no_server_says_start_one_first_at_once() {
+    let addr = closed_udp_port().to_string();
+    let began = Instant::now();
+    let client = start(CLIENT, &[addr.as_str()]).finish();
+    // 内核回的"端口不可达"几乎立刻到达；等满 5 秒才放弃就说明 connect 没起作用。
+    assert!(
+        began.elapsed() < Duration::from_secs(3),
+        "{:?}\n{client}",
+        began.elapsed()
+    );
+    assert_eq!(client.code(), Some(1), "{client}");
+    assert!(client.stderr.contains(&addr), "{client}");
+    assert!(client.stderr.contains("没有程序在接收 UDP"), "{client}");
+    assert!(
+        client.stderr.contains("cargo run -p udp_server"),
+        "{client}"
+    );
+    assert_eq!(client.stderr.lines().count(), 1, "{client}");
+    assert_friendly_failure(&client);
+}
+
+#[test]
+fn a_server_that_never_answers_is_given_up_on_after_5_seconds() {
+    // 套接字一直开着、收下数据报，却不回答：系统不会回"端口不可达"，客户端只能靠超时。
+    let (socket, addr) = fake_server();
+    let began = Instant::now();
+    let client = start(CLIENT, &[addr.as_str()]);
+    let (datagram, _) = receive(&socket);
+    assert_eq!(datagram, b"hello");
+    let client = client.finish();
+    let waited = began.elapsed();
+    assert!(waited >= Duration::from_secs(5), "不该提前放弃：{waited:?}");
+    assert!(waited < Duration::from_secs(15), "{waited:?}");
+    assert_eq!(client.code(), Some(1), "{client}");
+    assert!(client.stderr.contains("等了 5 秒"), "{client}");
+    assert!(client.stderr.contains("UDP 不保证送达"), "{client}");
+    assert_eq!(client.stderr.lines().count(), 1, "{client}");
+    assert_friendly_failure(&client);
+    drop(socket);
+}
+
+#[test]
+fn a_garbage_answer_is_printed_escaped() {
+    let (socket, addr) = fake_server();
+    let client = start(CLIENT, &[addr.as_str()]);
+    let (_, from) = receive(&socket);
+    socket
+        .send_to(b"\x1b]0;owned\x07\x1b[2J\xff\0\xe2\x80\xae", from)
+        .unwrap();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert_no_raw_control(&client.stdout_raw);
+    assert!(
+        client.stdout.contains(&format!(
+            r"收到来自 {addr} 的回复：\u{{1b}}]0;owned\u{{7}}\u{{1b}}[2J�\u{{0}}\u{{202e}}"
+        )),
+        "{client}"
+    );
+}
+
+#[test]
+fn datagrams_from_strangers_are_not_taken_for_the_reply() {
+    // connect 之后，内核只把来自服务端地址的数据报交给客户端。
+    let (socket, addr) = fake_server();
+    let client = start(CLIENT, &[addr.as_str()]);
+    let (_, from) = receive(&socket);
+    let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();
+    stranger.send_to(b"stranger", from).unwrap();
+    socket.send_to(b"hi", from).unwrap();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(
+        client
+            .stdout
+            .contains(&format!("收到来自 {addr} 的回复：hi\n")),
+        "{client}"
+    );
+    assert!(!client.stdout.contains("stranger"), "{client}");
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    for args in [
+        &["9000"][..],
+        &["localhost:9000"],
+        &["127.0.0.1:9000", "extra"],
+        &["::1:9000"],
+    ] {
+        let client = start(CLIENT, args).finish();
+        assert_eq!(client.code(), Some(2), "{args:?}\n{client}");
+        assert!(client.stderr.contains("用法：udp_client"), "{client}");
+        assert_friendly_failure(&client);
+    }
+}
+
+#[test]
+fn help_prints_usage_and_exits_0() {
+    let client = start(CLIENT, &["-h"]).finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stdout.contains("127.0.0.1:9000"), "{client}");
+}

@@ -1,0 +1,198 @@
+//! udp_server 的测试：真实的程序、真实的本机套接字、系统挑的端口，靠就绪行同步。
+
+#[path = "../../lesson_checks/src/lib.rs"]
+mod support;
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::Duration;
+use support::*;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_udp_server");
+
+fn python_peer(name: &str) -> std::path::PathBuf {
+    crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
+}
+
+/// 启动服务端，从测试自己的套接字发一个数据报 `datagram`，收它的回复。
+/// 返回（服务端的结局，回复的内容，回复来自哪里，测试套接字的地址）。
+fn exchange(datagram: &[u8]) -> (Finished, Vec<u8>, SocketAddr, SocketAddr) {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let server_addr = server.ready_addr();
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(PATIENCE)).unwrap();
+    peer.send_to(datagram, server_addr).unwrap();
+    let mut buffer = [0u8; 64];
+    let (n, from) = peer.recv_from(&mut buffer).unwrap();
+    let finished = server.finish();
+    (
+        finished,
+        buffer[..n].to_vec(),
+        from,
+        peer.local_addr().unwrap(),
+    )
+}
+
+#[test]
+fn the_lessons_python_client_gets_hi() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = python(python_peer("udp_client.py"), &[addr.to_string()]).finish();
+    assert!(client.status.success(), "{client}");
+    assert_eq!(
+        client.stdout,
+        format!("hi ('127.0.0.1', {})\n", addr.port()),
+        "{client}"
+    );
+    // Python 的套接字绑定在 0.0.0.0 上，服务端看到的来处是 127.0.0.1 加同一个端口。
+    let client_port = address_at_end(&client.stderr)
+        .expect("Python 客户端没有报出自己的地址")
+        .port();
+    let client_addr = format!("127.0.0.1:{client_port}");
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(
+        server
+            .stdout
+            .contains(&format!("收到来自 {client_addr} 的 5 字节：hello\n")),
+        "{server}"
+    );
+    assert!(
+        server
+            .stdout
+            .contains(&format!("已回复 hi 给 {client_addr}。")),
+        "{server}"
+    );
+}
+
+#[test]
+fn readiness_line_ends_with_the_real_port_not_zero() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let line = server.first_line();
+    let addr = server.ready_addr();
+    assert!(
+        line.starts_with("udp_server 正在等待数据报，地址 "),
+        "{line}"
+    );
+    assert_ne!(addr.port(), 0, "{line}");
+    assert!(addr.ip().is_loopback(), "{line}");
+}
+
+#[test]
+fn works_over_ipv6_loopback() {
+    if !ipv6_loopback_available() {
+        eprintln!("这台机器没有 IPv6 回环地址 ::1，跳过");
+        return;
+    }
+    let server = start(SERVER, &["[::1]:0"]);
+    let addr = server.ready_addr();
+    assert!(addr.is_ipv6(), "{addr}");
+    let client = python(python_peer("udp_client.py"), &[addr.to_string()]).finish();
+    assert_eq!(
+        client.stdout,
+        format!("hi ('::1', {}, 0, 0)\n", addr.port()),
+        "{client}"
+    );
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(server.stdout.contains("的 5 字节：hello\n"), "{server}");
+}
+
+#[test]
+fn the_reply_goes_back_to_the_sender_from_the_bound_address() {
+    let (server, reply, from, me) = exchange(b"hello");
+    assert_eq!(reply, b"hi", "{server}");
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert_eq!(
+        server.stdout.lines().next().and_then(address_at_end),
+        Some(from)
+    );
+    assert!(
+        server.stdout.contains(&format!(
+            "收到来自 {me} 的 5 字节：hello\n已回复 hi 给 {me}。\n"
+        )),
+        "{server}"
+    );
+}
+
+#[test]
+fn an_empty_datagram_is_a_message_and_gets_hi() {
+    let (server, reply, _, me) = exchange(b"");
+    assert_eq!(reply, b"hi", "{server}");
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(
+        server
+            .stdout
+            .contains(&format!("收到来自 {me} 的空数据报（0 字节）")),
+        "{server}"
+    );
+}
+
+#[test]
+fn a_datagram_longer_than_1024_bytes_is_cut_and_the_rest_is_lost() {
+    let mut datagram = vec![b'a'; 1024];
+    datagram.extend_from_slice(&[b'z'; 976]);
+    let (server, reply, _, _) = exchange(&datagram);
+    assert_eq!(reply, b"hi", "{server}");
+    assert_eq!(server.code(), Some(0), "{server}");
+    let shown = format!("的 1024 字节：{}\n", "a".repeat(1024));
+    assert!(server.stdout.contains(&shown), "{server}");
+    assert!(!server.stdout.contains('z'), "{server}");
+}
+
+#[test]
+fn hostile_bytes_are_printed_escaped_never_raw() {
+    let (server, reply, _, _) = exchange(b"\x1b[2J\x1b]0;pwned\x07\r\0\xff\xfe\xe2\x80\xae abc\n");
+    assert_eq!(reply, b"hi", "{server}");
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert_no_raw_control(&server.stdout_raw);
+    assert!(
+        server
+            .stdout
+            .contains(r"\u{1b}[2J\u{1b}]0;pwned\u{7}\r\u{0}��\u{202e} abc\n"),
+        "{server}"
+    );
+}
+
+#[test]
+fn a_taken_port_is_explained_in_one_line() {
+    let holder = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let taken = holder.local_addr().unwrap().to_string();
+    let server = start(SERVER, &[taken.as_str()]).finish_within(Duration::from_secs(10));
+    assert_eq!(server.code(), Some(1), "{server}");
+    assert!(server.stderr.contains("端口被占用"), "{server}");
+    assert!(server.stderr.contains(&taken), "{server}");
+    assert_eq!(server.stderr.lines().count(), 1, "{server}");
+    assert_friendly_failure(&server);
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    for args in [
+        &["localhost"][..],
+        &["127.0.0.1"],
+        &["127.0.0.1:99999"],
+        &["::1:9000"],
+        &["127.0.0.1:0", "extra"],
+    ] {
+        let server = start(SERVER, args).finish();
+        assert_eq!(server.code(), Some(2), "{args:?}\n{server}");
+        assert!(server.stderr.contains("用法：udp_server"), "{server}");
+        assert_friendly_failure(&server);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_exits_2() {
+    use std::os::unix::ffi::OsStrExt;
+    let server = start(SERVER, &[std::ffi::OsStr::from_bytes(b"127.0.0.1:\xff")]).finish();
+    assert_eq!(server.code(), Some(2), "{server}");
+    assert_friendly_failure(&server);
+}
+
+#[test]
+fn help_prints_usage_and_exits_0() {
+    let server = start(SERVER, &["--help"]).finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(server.stdout.contains("127.0.0.1:9000"), "{server}");
+}
