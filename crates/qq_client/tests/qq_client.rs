@@ -1,0 +1,285 @@
+//! qq_client 的测试：真实的程序、真实的本机套接字、系统挑的端口，靠就绪行和提示符同步。
+//! 测试扮演坐在客户端键盘前的人，也扮演服务端那边打回复的人。
+
+#[path = "../../lesson_checks/src/lib.rs"]
+mod support;
+
+use std::net::UdpSocket;
+use std::process::Command;
+use std::time::{Duration, Instant};
+use support::*;
+
+const CLIENT: &str = env!("CARGO_BIN_EXE_qq_client");
+const CONTACT_PROMPT: &str = "请选择聊天对象: ";
+const MESSAGE_PROMPT: &str = "请输入消息,回车发送,输入q结束和他的聊天: ";
+const REPLY_PROMPT: &str = "回复消息: ";
+const GOODBYE: &str = "\n输入结束，再见。\n";
+
+fn python_peer(name: &str) -> std::path::PathBuf {
+    crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
+}
+
+/// 启动课程风格的 Python 服务端，返回它和它的地址（字符串形式，直接当客户端的参数）。
+fn python_server(bind: &str) -> (Running, String) {
+    let server = python(python_peer("qq_server.py"), &[bind]);
+    let addr = server.ready_addr().to_string();
+    (server, addr)
+}
+
+/// 一个测试里自己写的服务端：收一条消息，回 `reply`。
+fn fake_server(reply: &'static [u8]) -> String {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    let addr = socket.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 1024];
+        if let Ok((_, peer)) = socket.recv_from(&mut buffer) {
+            socket.send_to(reply, peer).unwrap();
+        }
+    });
+    addr
+}
+
+/// 在客户端里选好联系人，停在输消息的提示符上。
+fn choose(client: &mut Running, contact: &str) {
+    client.wait_stdout_count(CONTACT_PROMPT, 1);
+    client.type_line(contact);
+    client.wait_stdout_count(MESSAGE_PROMPT, 1);
+}
+
+#[test]
+fn chats_with_the_lessons_python_server() {
+    let (mut server, addr) = python_server("127.0.0.1:0");
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    choose(&mut client, "哪吒");
+    client.type_line("你好");
+
+    let shown = server.wait_stdout(REPLY_PROMPT);
+    assert!(
+        shown.contains("的一条消息:\x1b[1;44m你好\x1b[0m\n"),
+        "{shown}"
+    );
+    server.type_line("在的，你好");
+    let chat = client.wait_stdout_count(MESSAGE_PROMPT, 2);
+    assert!(
+        chat.contains(&format!(
+            "来自[{addr}]的一条消息:在的，你好\n{MESSAGE_PROMPT}"
+        )),
+        "{chat}"
+    );
+
+    // q 结束和哪吒的聊天，回到选人；再输入结束，正常退出。
+    client.type_line("q");
+    client.wait_stdout_count(CONTACT_PROMPT, 2);
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(
+        client
+            .stdout
+            .ends_with(&format!("{CONTACT_PROMPT}{GOODBYE}")),
+        "{client}"
+    );
+    assert!(client.stderr.is_empty(), "{client}");
+}
+
+#[test]
+fn works_over_ipv6_loopback() {
+    if !ipv6_loopback_available() {
+        eprintln!("这台机器没有 IPv6 回环地址 ::1，跳过");
+        return;
+    }
+    let (mut server, addr) = python_server("[::1]:0");
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    choose(&mut client, "egg");
+    client.type_line("hi6");
+    server.wait_stdout(REPLY_PROMPT);
+    server.type_line("ok6");
+    let port = addr.rsplit(':').next().unwrap();
+    client.wait_stdout(&format!("来自[::1:{port}]的一条消息:ok6\n"));
+}
+
+#[test]
+fn an_unknown_or_empty_contact_lists_the_four_names_and_asks_again() {
+    let mut client = start(CLIENT, &[closed_udp_port().to_string()]);
+    let list = "没有这个联系人。可以选：金老板、哪吒、egg、yuan\n";
+    client.wait_stdout_count(CONTACT_PROMPT, 1);
+    client.type_line("张三");
+    let shown = client.wait_stdout_count(CONTACT_PROMPT, 2);
+    assert!(
+        shown.ends_with(&format!("{CONTACT_PROMPT}{list}{CONTACT_PROMPT}")),
+        "{shown}"
+    );
+    client.type_line("");
+    let shown = client.wait_stdout_count(CONTACT_PROMPT, 3);
+    assert!(
+        shown.ends_with(&format!("{list}{CONTACT_PROMPT}")),
+        "{shown}"
+    );
+    assert!(!shown.contains(MESSAGE_PROMPT), "{shown}");
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+}
+
+#[test]
+fn an_empty_message_is_not_sent() {
+    let (mut server, addr) = python_server("127.0.0.1:0");
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    choose(&mut client, "金老板");
+    client.type_line("");
+    client.wait_stdout_count(MESSAGE_PROMPT, 2);
+    client.type_line("   ");
+    client.wait_stdout_count(MESSAGE_PROMPT, 3);
+    client.type_line("真的消息");
+    // 服务端收到的第一条消息就是这条：前面两次空输入一个字节也没有发出去。
+    let shown = server.wait_stdout(REPLY_PROMPT);
+    let first = shown.lines().nth(1).unwrap_or_default();
+    assert_eq!(
+        first.split_once("的一条消息:").map(|(_, m)| m),
+        Some("\x1b[1;44m真的消息\x1b[0m"),
+        "{shown}"
+    );
+    server.type_line("收到");
+    client.wait_stdout("的一条消息:收到\n");
+}
+
+#[test]
+fn lines_typed_with_crlf_work_like_plain_newlines() {
+    let (mut server, addr) = python_server("127.0.0.1:0");
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    client.wait_stdout(CONTACT_PROMPT);
+    client.type_raw("yuan\r\n".as_bytes());
+    client.wait_stdout(MESSAGE_PROMPT);
+    client.type_raw(b"hello\r\n");
+    let shown = server.wait_stdout(REPLY_PROMPT);
+    assert!(
+        shown.contains("的一条消息:\x1b[1;44mhello\x1b[0m\n"),
+        "{shown}"
+    );
+    server.type_line("hi");
+    client.wait_stdout("的一条消息:hi\n");
+    client.type_raw(b"q\r\n");
+    client.wait_stdout_count(CONTACT_PROMPT, 2);
+}
+
+#[test]
+fn a_message_line_that_is_not_utf8_is_asked_again() {
+    let (mut server, addr) = python_server("127.0.0.1:0");
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    choose(&mut client, "哪吒");
+    client.type_raw(b"\xc4\xe3\xba\xc3\n");
+    client.wait_stdout_count(MESSAGE_PROMPT, 2);
+    client.type_line("utf8 now");
+    let shown = server.wait_stdout(REPLY_PROMPT);
+    assert!(shown.contains("\x1b[1;44mutf8 now\x1b[0m"), "{shown}");
+    server.type_line("ok");
+    client.wait_stdout("的一条消息:ok\n");
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stderr.contains("不是 UTF-8"), "{client}");
+}
+
+#[test]
+fn end_of_input_at_the_contact_prompt_exits_0() {
+    let mut client = start(CLIENT, &[closed_udp_port().to_string()]);
+    client.wait_stdout(CONTACT_PROMPT);
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert_eq!(
+        client.stdout,
+        format!("{CONTACT_PROMPT}{GOODBYE}"),
+        "{client}"
+    );
+    assert!(client.stderr.is_empty(), "{client}");
+}
+
+#[test]
+fn end_of_input_at_the_message_prompt_exits_0() {
+    let mut client = start(CLIENT, &[closed_udp_port().to_string()]);
+    choose(&mut client, "哪吒");
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(
+        client
+            .stdout
+            .ends_with(&format!("{MESSAGE_PROMPT}{GOODBYE}")),
+        "{client}"
+    );
+    assert!(client.stderr.is_empty(), "{client}");
+}
+
+#[test]
+fn no_server_says_start_qq_server_first_quickly() {
+    let addr = closed_udp_port().to_string();
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    choose(&mut client, "哪吒");
+    let began = Instant::now();
+    client.type_line("有人吗");
+    let client = client.finish();
+    assert!(
+        began.elapsed() < Duration::from_secs(5),
+        "不该等到超时才放弃"
+    );
+    assert_eq!(client.code(), Some(1), "{client}");
+    assert!(client.stderr.contains(&addr), "{client}");
+    assert!(client.stderr.contains("cargo run -p qq_server"), "{client}");
+    assert_eq!(client.stderr.lines().count(), 1, "{client}");
+    assert_friendly_failure(&client);
+}
+
+#[test]
+fn a_garbage_reply_is_printed_escaped() {
+    let addr = fake_server(b"\x1b]0;owned\x07\x1b[2J\xff\0\r");
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    choose(&mut client, "哪吒");
+    client.type_line("hi");
+    client.wait_stdout_count(MESSAGE_PROMPT, 2);
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert_no_raw_control(&client.stdout_raw);
+    assert!(
+        client.stdout.contains(&format!(
+            "来自[{addr}]的一条消息:\\u{{1b}}]0;owned\\u{{7}}\\u{{1b}}[2J�\\u{{0}}\\r\n"
+        )),
+        "{client}"
+    );
+}
+
+#[test]
+fn forced_colour_wraps_the_reply_in_the_lessons_blue() {
+    let addr = fake_server("你好\x1b[31m".as_bytes());
+    let mut command = Command::new(CLIENT);
+    command
+        .arg(&addr)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env("CLICOLOR_FORCE", "1");
+    let mut client = start_command(command);
+    choose(&mut client, "哪吒");
+    client.type_line("hi");
+    let wrapped = format!("来自[{addr}]的一条消息:\x1b[1;44m你好\\u{{1b}}[31m\x1b[0m\n");
+    let shown = client.wait_stdout(&wrapped);
+    assert_no_raw_control(shown.replace(&wrapped, "").as_bytes());
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    for args in [&["8081"][..], &["127.0.0.1:8081", "extra"], &["::1:8081"]] {
+        let client = start(CLIENT, args).finish();
+        assert_eq!(client.code(), Some(2), "{args:?}\n{client}");
+        assert!(client.stderr.contains("用法：qq_client"), "{client}");
+        assert_friendly_failure(&client);
+    }
+}
+
+#[test]
+fn help_prints_usage_and_exits_0() {
+    let client = start(CLIENT, &["-h"]).finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stdout.contains("127.0.0.1:8081"), "{client}");
+}

@@ -1,0 +1,301 @@
+//! qq_server 的测试：真实的程序、真实的本机套接字、系统挑的端口，靠就绪行和提示符同步。
+//! 测试扮演坐在服务端键盘前的人：往它的标准输入里打回复。
+
+#[path = "../../lesson_checks/src/lib.rs"]
+mod support;
+
+use std::net::{SocketAddr, UdpSocket};
+use std::process::Command;
+use std::time::Duration;
+use support::*;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_qq_server");
+const REPLY_PROMPT: &str = "回复消息: ";
+
+fn python_peer(name: &str) -> std::path::PathBuf {
+    crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
+}
+
+/// 测试自己的 UDP 客户端：收回复有期限，服务端出了问题测试会失败而不是卡住。
+fn test_client() -> UdpSocket {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    socket
+}
+
+fn receive(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
+    let mut buffer = [0u8; 2048];
+    let (n, from) = socket.recv_from(&mut buffer).expect("没等到服务端的回复");
+    (buffer[..n].to_vec(), from)
+}
+
+/// 服务端为某个客户端打印的那一行的开头。
+fn message_line_from(client: &UdpSocket) -> String {
+    let own = client.local_addr().unwrap();
+    format!("来自[{}:{}]的一条消息:", own.ip(), own.port())
+}
+
+#[test]
+fn the_lessons_python_client_gets_the_typed_reply() {
+    let mut server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = python(
+        python_peer("qq_client.py"),
+        &[addr.to_string(), "你好".into()],
+    );
+    let sent = client.wait_stdout("\n");
+    let port: u16 = sent.trim().rsplit(' ').next().unwrap().parse().unwrap();
+    let shown = server.wait_stdout(REPLY_PROMPT);
+    assert!(
+        shown.contains(&format!(
+            "来自[127.0.0.1:{port}]的一条消息:你好\n{REPLY_PROMPT}"
+        )),
+        "{shown}"
+    );
+    server.type_line("在的，你好");
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(
+        client.stdout.contains(&format!(
+            "来自[127.0.0.1:{}]的一条消息:\x1b[1;44m在的，你好\x1b[0m\n",
+            addr.port()
+        )),
+        "{client}"
+    );
+    // 服务端是个永远循环的程序：发完回复又回去等下一条消息，只能由测试来结束它。
+    let server = server.kill();
+    assert!(server.stderr.is_empty(), "{server}");
+}
+
+#[test]
+fn readiness_line_ends_with_the_real_port_not_zero() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let line = server.first_line();
+    let addr = server.ready_addr();
+    assert!(line.starts_with("qq_server 正在等待消息，地址 "), "{line}");
+    assert_ne!(addr.port(), 0, "{line}");
+    assert!(addr.ip().is_loopback(), "{line}");
+}
+
+#[test]
+fn works_over_ipv6_loopback() {
+    if !ipv6_loopback_available() {
+        eprintln!("这台机器没有 IPv6 回环地址 ::1，跳过");
+        return;
+    }
+    let mut server = start(SERVER, &["[::1]:0"]);
+    let addr = server.ready_addr();
+    assert!(addr.is_ipv6(), "{addr}");
+    let client = python(
+        python_peer("qq_client.py"),
+        &[addr.to_string(), "hi6".into()],
+    );
+    let shown = server.wait_stdout(REPLY_PROMPT);
+    assert!(shown.contains("来自[::1:"), "{shown}");
+    assert!(shown.contains("]的一条消息:hi6\n"), "{shown}");
+    server.type_line("ok6");
+    let client = client.finish();
+    assert!(
+        client.stdout.contains(&format!(
+            "来自[::1:{}]的一条消息:\x1b[1;44mok6\x1b[0m",
+            addr.port()
+        )),
+        "{client}"
+    );
+}
+
+#[test]
+fn several_messages_each_get_their_own_typed_reply() {
+    let mut server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let first = test_client();
+    let second = test_client();
+    // 两条消息几乎同时到：第二条在内核里排队，等第一条回复完再显示。
+    first.send_to("我是第一个".as_bytes(), addr).unwrap();
+    second.send_to("我是第二个".as_bytes(), addr).unwrap();
+
+    let shown = server.wait_stdout_count(REPLY_PROMPT, 1);
+    assert!(
+        shown.contains(&format!("{}我是第一个\n", message_line_from(&first))),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("我是第二个"),
+        "回复第一条之前不该显示第二条：{shown}"
+    );
+    server.type_line("回给第一个");
+    assert_eq!(receive(&first), ("回给第一个".as_bytes().to_vec(), addr));
+
+    let shown = server.wait_stdout_count(REPLY_PROMPT, 2);
+    assert!(
+        shown.contains(&format!("{}我是第二个\n", message_line_from(&second))),
+        "{shown}"
+    );
+    server.type_line("回给第二个");
+    assert_eq!(receive(&second).0, "回给第二个".as_bytes());
+
+    first.send_to("第三条".as_bytes(), addr).unwrap();
+    server.wait_stdout_count(REPLY_PROMPT, 3);
+    server.type_line("第三个回复");
+    assert_eq!(receive(&first).0, "第三个回复".as_bytes());
+    let server = server.kill();
+    assert!(server.stderr.is_empty(), "{server}");
+}
+
+#[test]
+fn a_reply_typed_with_crlf_is_sent_without_it() {
+    let mut server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = test_client();
+    client.send_to(b"windows?", addr).unwrap();
+    server.wait_stdout(REPLY_PROMPT);
+    server.type_raw(b"hello\r\n");
+    assert_eq!(receive(&client).0, b"hello");
+}
+
+#[test]
+fn an_empty_reply_line_is_sent_as_an_empty_datagram_like_the_lesson() {
+    let mut server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = test_client();
+    client.send_to(b"say nothing", addr).unwrap();
+    server.wait_stdout(REPLY_PROMPT);
+    server.type_line("   ");
+    assert_eq!(receive(&client), (Vec::new(), addr));
+}
+
+#[test]
+fn a_reply_line_that_is_not_utf8_is_asked_again() {
+    let mut server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = test_client();
+    client.send_to(b"gbk?", addr).unwrap();
+    server.wait_stdout(REPLY_PROMPT);
+    server.type_raw(b"\xc4\xe3\xba\xc3\n");
+    server.wait_stdout_count(REPLY_PROMPT, 2);
+    server.type_line("utf8 now");
+    assert_eq!(receive(&client).0, b"utf8 now");
+    let server = server.kill();
+    assert!(server.stderr.contains("不是 UTF-8"), "{server}");
+    assert_eq!(server.stderr.lines().count(), 1, "{server}");
+}
+
+#[test]
+fn end_of_input_at_the_reply_prompt_exits_0() {
+    let mut server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    test_client().send_to(b"anyone?", addr).unwrap();
+    server.wait_stdout(REPLY_PROMPT);
+    server.close_stdin();
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(
+        server.stdout.ends_with(&format!(
+            "{REPLY_PROMPT}\n输入结束，qq_server 退出，再见。\n"
+        )),
+        "{server}"
+    );
+    assert!(server.stderr.is_empty(), "{server}");
+}
+
+/// 发一个数据报，等服务端显示它并问回复，杀掉服务端，返回它的全部输出。
+fn show_one(server: Running, datagram: &[u8]) -> Finished {
+    let addr = server.ready_addr();
+    test_client().send_to(datagram, addr).unwrap();
+    server.wait_stdout(REPLY_PROMPT);
+    server.kill()
+}
+
+const HOSTILE: &[u8] = b"\x1b[2J\x1b]0;pwned\x07\r\0\xff\xfe\xe2\x80\xae abc\n";
+const HOSTILE_ESCAPED: &str = r"\u{1b}[2J\u{1b}]0;pwned\u{7}\r\u{0}��\u{202e} abc\n";
+
+#[test]
+fn hostile_bytes_are_printed_escaped_never_raw() {
+    let server = show_one(start(SERVER, &["127.0.0.1:0"]), HOSTILE);
+    assert_no_raw_control(&server.stdout_raw);
+    assert!(
+        server
+            .stdout
+            .contains(&format!("的一条消息:{HOSTILE_ESCAPED}\n{REPLY_PROMPT}")),
+        "{server}"
+    );
+}
+
+#[test]
+fn forced_colour_wraps_the_message_in_the_lessons_blue_and_nothing_else_is_raw() {
+    let mut command = Command::new(SERVER);
+    command
+        .arg("127.0.0.1:0")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env("CLICOLOR_FORCE", "1");
+    let server = show_one(start_command(command), HOSTILE);
+    let wrapped = format!("的一条消息:\x1b[1;44m{HOSTILE_ESCAPED}\x1b[0m\n");
+    assert!(server.stdout.contains(&wrapped), "{server}");
+    let without_wrapper = server
+        .stdout
+        .replace(&wrapped, "的一条消息:\n")
+        .into_bytes();
+    assert_no_raw_control(&without_wrapper);
+}
+
+#[test]
+fn an_empty_datagram_is_a_message_too() {
+    let server = show_one(start(SERVER, &["127.0.0.1:0"]), b"");
+    assert!(
+        server
+            .stdout
+            .contains(&format!("的一条消息:\n{REPLY_PROMPT}")),
+        "{server}"
+    );
+}
+
+#[test]
+fn only_the_first_1024_bytes_of_a_long_datagram_are_shown() {
+    let server = show_one(start(SERVER, &["127.0.0.1:0"]), &[b'x'; 3000]);
+    let shown = format!("的一条消息:{}\n", "x".repeat(1024));
+    assert!(server.stdout.contains(&shown), "{server}");
+}
+
+#[test]
+fn a_taken_port_is_explained_in_one_line() {
+    let holder = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let taken = holder.local_addr().unwrap().to_string();
+    let server = start(SERVER, &[taken.as_str()]).finish();
+    assert_eq!(server.code(), Some(1), "{server}");
+    assert!(server.stderr.contains("端口被占用"), "{server}");
+    assert!(server.stderr.contains(&taken), "{server}");
+    assert_eq!(server.stderr.lines().count(), 1, "{server}");
+    assert_friendly_failure(&server);
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    for args in [
+        &["localhost"][..],
+        &["127.0.0.1"],
+        &["127.0.0.1:99999"],
+        &["127.0.0.1:0", "extra"],
+    ] {
+        let server = start(SERVER, args).finish();
+        assert_eq!(server.code(), Some(2), "{args:?}\n{server}");
+        assert!(server.stderr.contains("用法：qq_server"), "{server}");
+        assert_friendly_failure(&server);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_exits_2() {
+    use std::os::unix::ffi::OsStrExt;
+    let server = start(SERVER, &[std::ffi::OsStr::from_bytes(b"127.0.0.1:\xff")]).finish();
+    assert_eq!(server.code(), Some(2), "{server}");
+    assert_friendly_failure(&server);
+}
+
+#[test]
+fn help_prints_usage_and_exits_0() {
+    let server = start(SERVER, &["--help"]).finish_within(Duration::from_secs(10));
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(server.stdout.contains("127.0.0.1:8081"), "{server}");
+}
