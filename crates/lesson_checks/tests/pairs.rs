@@ -43,3 +43,27 @@ fn udp_client_talks_to_udp_server() {
     assert_eq!(server.code(), Some(0), "{server}");
     assert!(server.stdout.contains("的 5 字节：hello\n"), "{server}");
 }
+
+#[test]
+fn qq_client_chats_with_qq_server() {
+    let mut server = start(workspace_binary("qq_server"), &["127.0.0.1:0"]);
+    let addr = server.ready_addr().to_string();
+    let mut client = start(workspace_binary("qq_client"), &[addr.as_str()]);
+    client.wait_stdout("请选择聊天对象: ");
+    client.type_line("金老板");
+    client.wait_stdout("请输入消息,回车发送,输入q结束和他的聊天: ");
+    client.type_line("老板好");
+    server.wait_stdout("的一条消息:老板好\n");
+    server.wait_stdout("回复消息: ");
+    server.type_line("好好学习");
+    client.wait_stdout(&format!("来自[{}]的一条消息:好好学习\n", addr));
+    client.wait_stdout_count("请输入消息,回车发送,输入q结束和他的聊天: ", 2);
+    client.type_line("q");
+    client.wait_stdout_count("请选择聊天对象: ", 2);
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    // 服务端回完话又回到 recv_from 等下一条消息，像课程里的一样永远运行，所以由测试结束它。
+    let server = server.kill();
+    assert!(server.stdout.contains("来自[127.0.0.1:"), "{server}");
+}
