@@ -15,7 +15,7 @@
 //!   大约一分钟后它消失，--no-reuse 也就能启动了。
 //!
 //! 换个地址：cargo run -p tcp_server_reuse -- 127.0.0.1:0    （端口 0：让系统挑一个空闲端口）
-//!           两个参数顺序随意：cargo run -p tcp_server_reuse -- --no-reuse 127.0.0.1:9000
+//!           两个参数顺序随意：cargo run -p tcp_server_reuse -- --no-reuse 127.0.0.1:54321
 //! 放进自己的项目：cargo new my_server，cd my_server，cargo add socket2，再把本文件复制成 src/main.rs。
 //!
 //! 退出码：0 正常结束；1 运行中出错（端口被占用、客户端一直不说话……）；2 参数写错了。
