@@ -64,6 +64,13 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
             Err(e) if e.kind() == ErrorKind::ConnectionReset => {
                 eprintln!("之前发出的数据报没有送到（对方端口不可达），继续等待数据报。（{e}）");
             }
+            // Windows 不悄悄截断超长的数据报，而是报 WSAEMSGSIZE（10040），发送者地址也随之丢失，
+            // 没法回信。这是对方发来的东西造成的，服务端不该因此退出，所以说明一句，接着等。
+            Err(e) if e.raw_os_error() == Some(10040) => {
+                eprintln!(
+                    "收到一个超过 {BUFFER_SIZE} 字节的数据报，Windows 把它当作错误丢弃了，继续等待数据报。（{e}）"
+                );
+            }
             Err(e) => return Err(format!("接收数据报失败：{e}")),
         }
     };
