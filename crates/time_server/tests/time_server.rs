@@ -1,0 +1,332 @@
+//! time_server 的测试：真实的程序、真实的本机套接字、系统挑的端口，靠就绪行同步。
+//! 服务端永远循环，每个测试结束时由测试杀掉它。
+
+#[path = "../../lesson_checks/src/lib.rs"]
+mod support;
+
+use std::net::{SocketAddr, UdpSocket};
+use std::process::Command;
+use support::*;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_time_server");
+
+/// 要求和 Python 的 time.strftime 一字不差的格式：课程提到的、学生最常用的那些，外加夹着中文的格式。
+/// 空字符串是直接回车，服务端要用默认格式 `%Y-%m-%d %X` 回答。
+const LESSON_FORMATS: [&str; 20] = [
+    "%Y",
+    "%m",
+    "%d",
+    "%H",
+    "%M",
+    "%S",
+    "%X",
+    "%x",
+    "%y",
+    "%I",
+    "%p",
+    "%A",
+    "%a",
+    "%B",
+    "%b",
+    "%j",
+    "%%",
+    "%Y %m %d",
+    "%Y年%m月%d日",
+    "",
+];
+
+fn python_peer(name: &str) -> std::path::PathBuf {
+    crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
+}
+
+/// 测试自己的 UDP 套接字，扮演客户端；等回答有期限，测试不会卡住。
+fn test_client() -> UdpSocket {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    socket
+}
+
+/// 发一个请求，收回答。缓冲区比 1024 大，长回答也能整个收到。
+fn ask(client: &UdpSocket, server: SocketAddr, request: &[u8]) -> Vec<u8> {
+    client.send_to(request, server).unwrap();
+    let mut buffer = [0u8; 65536];
+    loop {
+        match client.recv_from(&mut buffer) {
+            // 测试进程被暂停再继续时（比如机器很忙），设了超时的 recv_from 会被打断：再收一次。
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => panic!("请求 {request:?} 没有得到回答：{e}"),
+            Ok((n, from)) => {
+                assert_eq!(from, server, "回答应该来自服务端绑定的地址");
+                return buffer[..n].to_vec();
+            }
+        }
+    }
+}
+
+/// 让课程风格的 Python 客户端把所有格式问一遍，逐个核对：回答必须等于 Python 自己在
+/// 发出前或收到后用 time.strftime 算出的结果之一。
+fn compare_with_python_strftime(server: &Running, addr: SocketAddr, tz: Option<&str>) {
+    let mut command = Command::new(python3());
+    command
+        .arg("-u")
+        .arg(python_peer("time_client.py"))
+        .arg(addr.to_string())
+        .args(LESSON_FORMATS);
+    if let Some(tz) = tz {
+        command.env("TZ", tz);
+    }
+    let client = start_command(command).finish();
+    assert!(client.status.success(), "{client}");
+    let lines: Vec<&str> = client.stdout.lines().collect();
+    assert_eq!(lines.len(), LESSON_FORMATS.len(), "{client}");
+    for (format, line) in LESSON_FORMATS.iter().zip(lines) {
+        let [answer, before, after] = line.split('\t').collect::<Vec<_>>()[..] else {
+            panic!("Python 客户端的输出格式不对：{line:?}\n{client}");
+        };
+        assert!(
+            answer == before || answer == after,
+            "格式 {format:?}：time_server 回答 {answer:?}，Python 的 strftime 是 {before:?}（或 {after:?}）\n{}",
+            server.stdout_so_far()
+        );
+    }
+}
+
+#[test]
+fn answers_the_lessons_python_client_exactly_like_python_strftime() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    compare_with_python_strftime(&server, addr, None);
+    let server = server.kill();
+    // 每个请求一行 ===>，空请求也有一行；这些格式都合法，没有错误行。
+    assert_eq!(
+        server.stdout.matches("===> ").count(),
+        LESSON_FORMATS.len(),
+        "{server}"
+    );
+    assert!(server.stdout.contains("===> %Y年%m月%d日（来自 127.0.0.1:"));
+    assert!(!server.stdout.contains("错误："), "{server}");
+    assert!(server.stderr.is_empty(), "{server}");
+}
+
+#[test]
+fn answers_in_local_time_of_the_time_zone_it_runs_in() {
+    // 北京时间（POSIX 写法，不依赖系统装没装时区数据库）：和 UTC 差 8 小时，%H、%I、%p 都会不同。
+    // 服务端和 Python 客户端用同一个时区，回答仍然要一字不差。
+    let mut command = Command::new(SERVER);
+    command.arg("127.0.0.1:0").env("TZ", "CST-8");
+    let server = start_command(command);
+    let addr = server.ready_addr();
+    compare_with_python_strftime(&server, addr, Some("CST-8"));
+}
+
+#[test]
+fn readiness_line_ends_with_the_real_port_not_zero() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let line = server.first_line();
+    let addr = server.ready_addr();
+    assert!(
+        line.starts_with("time_server 正在等待时间格式，地址 "),
+        "{line}"
+    );
+    assert_ne!(addr.port(), 0, "{line}");
+    assert!(addr.ip().is_loopback(), "{line}");
+}
+
+#[test]
+fn works_over_ipv6_loopback() {
+    if !ipv6_loopback_available() {
+        eprintln!("这台机器没有 IPv6 回环地址 ::1，跳过");
+        return;
+    }
+    let server = start(SERVER, &["[::1]:0"]);
+    let addr = server.ready_addr();
+    assert!(addr.is_ipv6(), "{addr}");
+    let client = python(
+        python_peer("time_client.py"),
+        &[addr.to_string(), "%%".into()],
+    )
+    .finish();
+    assert_eq!(client.stdout, "%\t%\t%\n", "{client}");
+    server.wait_stdout("===> %%（来自 [::1]:");
+}
+
+#[test]
+fn an_unknown_specifier_gets_an_error_answer_and_the_server_goes_on() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = test_client();
+    let answer = ask(&client, addr, b"%Q");
+    assert_eq!(
+        String::from_utf8(answer).unwrap(),
+        "错误：无法识别的时间格式「%Q」，可以试试 %Y-%m-%d %H:%M:%S"
+    );
+    // 服务端自己也打印这一句，紧跟在 ===> 那一行后面。
+    let me = client.local_addr().unwrap();
+    server.wait_stdout(&format!(
+        "===> %Q（来自 {me}）\n错误：无法识别的时间格式「%Q」"
+    ));
+    assert_eq!(ask(&client, addr, b"100%%"), "100%".as_bytes());
+}
+
+#[test]
+fn bytes_that_are_not_utf8_get_an_error_answer() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = test_client();
+    let answer = String::from_utf8(ask(&client, addr, b"%Y\xff\xfe")).unwrap();
+    assert!(answer.starts_with("错误：时间格式不是 UTF-8"), "{answer}");
+    server.wait_stdout("===> %Y��（来自 ");
+    assert_eq!(ask(&client, addr, b"ok"), b"ok");
+}
+
+/// 一串敌意的请求：每个都要得到回答，服务端不能退出，也不能把控制字符原样打印到终端上。
+#[test]
+fn survives_a_hostile_soak_and_still_answers_correctly() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = test_client();
+
+    // （请求，回答应该是什么）：Some(回答) 要一字不差，None 表示回答必须以"错误："开头。
+    let mut cases: Vec<(Vec<u8>, Option<Vec<u8>>)> = vec![
+        (b"x".to_vec(), Some(b"x".to_vec())),
+        (vec![b'a'; 1024], Some(vec![b'a'; 1024])),
+        (b"\xff".to_vec(), None),
+        (b"%Y\xc3".to_vec(), None), // 被切断的半个字符
+        (b"\x1b[2J\x1b[H".to_vec(), Some(b"\x1b[2J\x1b[H".to_vec())),
+        (
+            b"\x1b]0;pwned\x07\x9b".to_vec(), // 0x9b 单独出现不是 UTF-8
+            None,
+        ),
+        (
+            "\x1b]0;pwned\x07\u{9b}31m\u{202e}".as_bytes().to_vec(),
+            Some("\x1b]0;pwned\x07\u{9b}31m\u{202e}".as_bytes().to_vec()),
+        ),
+        (b"\0".to_vec(), Some(b"\0".to_vec())),
+        (b"%".to_vec(), None),
+        (b"%%%".to_vec(), None),
+        (b"%Q".to_vec(), None),
+        (b"%E".to_vec(), None),
+        (b"%-".to_vec(), None),
+        (b"%Ey".to_vec(), None),
+        (vec![b'%'; 1024], Some(vec![b'%'; 512])),
+        (vec![b'%'; 1023], None),
+    ];
+    // 每个 C0 控制字符和 DEL，单独一个字节发：chrono 把它们当普通文字原样写回来。
+    for byte in (0u8..0x20).chain([0x7f]) {
+        cases.push((vec![byte], Some(vec![byte])));
+    }
+    // 1500 字节的数据报被切成 1024 字节：多出来的 z 被内核丢掉。
+    let mut long = vec![b'a'; 1024];
+    long.extend_from_slice(&[b'z'; 476]);
+    cases.push((long, Some(vec![b'a'; 1024])));
+    // %A 是 2 个字节，写出来是 6～9 个字节：回答远大于 1024 字节，照样整个发回来。
+    let weekdays = "%A".repeat(512);
+
+    let mut sent = 0;
+    for _ in 0..5 {
+        for (request, expected) in &cases {
+            let answer = ask(&client, addr, request);
+            match expected {
+                Some(expected) => assert_eq!(&answer, expected, "请求 {request:?}"),
+                None => assert!(
+                    answer.starts_with("错误：".as_bytes()),
+                    "请求 {request:?} 的回答：{:?}",
+                    String::from_utf8_lossy(&answer)
+                ),
+            }
+            sent += 1;
+        }
+        let answer = String::from_utf8(ask(&client, addr, weekdays.as_bytes())).unwrap();
+        assert!(answer.len() > 1024 * 3, "{}", answer.len());
+        assert!(answer.ends_with("day"), "{answer}");
+        // 空请求：默认格式 %Y-%m-%d %X，形如 2026-11-25 06:30:00。
+        let answer = String::from_utf8(ask(&client, addr, b"")).unwrap();
+        assert_eq!(answer.len(), 19, "{answer}");
+        assert_eq!(&answer[4..5], "-", "{answer}");
+        assert_eq!(&answer[13..14], ":", "{answer}");
+        sent += 2;
+    }
+    assert!(sent > 250, "{sent}");
+
+    // 一切过后，一个好好的请求照样得到正确的回答：%% 永远是 %，不受时间影响。
+    assert_eq!(ask(&client, addr, b"%%-%%"), b"%-%");
+    let server = server.kill();
+    // 被测试杀掉的进程没有退出码（是信号结束了它）；有退出码就说明它自己先退出了。
+    #[cfg(unix)]
+    assert_eq!(
+        server.code(),
+        None,
+        "服务端应该一直活着，直到测试杀掉它：\n{server}"
+    );
+    assert_eq!(server.stdout.matches("===> ").count(), sent + 1, "{server}");
+    assert_no_raw_control(&server.stdout_raw);
+    assert!(
+        server
+            .stdout
+            .contains(r"===> \u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}（来自 "),
+        "{server}"
+    );
+    assert!(server.stdout.contains(r"===> \u{0}（来自 "), "{server}");
+    assert!(server.stdout.contains(r"===> \t（来自 "), "{server}");
+    assert!(server.stderr.is_empty(), "{server}");
+}
+
+#[test]
+fn a_nul_inside_a_format_is_kept_as_text() {
+    // Python 的 strftime 遇到 \0 会抛 ValueError；chrono 把它当普通文字，这里就原样写回来。
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = test_client();
+    let answer = ask(&client, addr, b"%%\0%%");
+    assert_eq!(answer, b"%\0%");
+}
+
+#[test]
+fn a_taken_port_is_explained_in_one_line() {
+    let holder = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let taken = holder.local_addr().unwrap().to_string();
+    let server = start(SERVER, &[taken.as_str()]).finish();
+    assert_eq!(server.code(), Some(1), "{server}");
+    assert!(server.stderr.contains("端口被占用"), "{server}");
+    assert!(server.stderr.contains(&taken), "{server}");
+    assert!(
+        server
+            .stderr
+            .contains("cargo run -p time_server -- 127.0.0.1:0"),
+        "{server}"
+    );
+    assert_eq!(server.stderr.lines().count(), 1, "{server}");
+    assert_friendly_failure(&server);
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    for args in [
+        &["localhost"][..],
+        &["127.0.0.1"],
+        &["127.0.0.1:99999"],
+        &["::1:9000"],
+        &["127.0.0.1:0", "extra"],
+    ] {
+        let server = start(SERVER, args).finish();
+        assert_eq!(server.code(), Some(2), "{args:?}\n{server}");
+        assert!(server.stderr.contains("用法：time_server"), "{server}");
+        assert_friendly_failure(&server);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_exits_2() {
+    use std::os::unix::ffi::OsStrExt;
+    let server = start(SERVER, &[std::ffi::OsStr::from_bytes(b"127.0.0.1:\xff")]).finish();
+    assert_eq!(server.code(), Some(2), "{server}");
+    assert_friendly_failure(&server);
+}
+
+#[test]
+fn help_prints_usage_and_exits_0() {
+    let server = start(SERVER, &["--help"]).finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(server.stdout.contains("127.0.0.1:9000"), "{server}");
+}
