@@ -1,0 +1,295 @@
+//! time_client 的测试：真实的程序、真实的本机套接字、系统挑的端口，靠就绪行和提示符同步。
+//! 测试扮演坐在键盘前输入时间格式的人。
+
+#[path = "../../lesson_checks/src/lib.rs"]
+mod support;
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+use support::*;
+
+const CLIENT: &str = env!("CARGO_BIN_EXE_time_client");
+const PROMPT: &str = "请输入时间格式(例%Y %m %d)>>: ";
+const GOODBYE: &str = "\n输入结束，再见。\n";
+
+fn python_peer(name: &str) -> std::path::PathBuf {
+    crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
+}
+
+/// 启动课程风格的 Python 时间服务器，返回它和它的地址（字符串形式，直接当客户端的参数）。
+fn python_server(bind: &str) -> (Running, String) {
+    let server = python(python_peer("time_server.py"), &[bind]);
+    let addr = server.ready_addr().to_string();
+    (server, addr)
+}
+
+/// Python 服务器第 `count` 次回答的内容（它每次回答后打印一行 `<=== 回答`）。
+fn python_answer(server: &Running, count: usize) -> String {
+    let shown = server.wait_stdout_count("<=== ", count);
+    // print 把 "<==="、回答和换行符分几次写出，所以还要等到这一行的换行符也到了。
+    let start = shown.match_indices("<=== ").nth(count - 1).unwrap().0;
+    let shown = server.wait_stdout_count("\n", shown[..start].matches('\n').count() + 1);
+    let line = shown[start..].lines().next().unwrap();
+    line.trim_start_matches("<=== ").to_string()
+}
+
+/// 测试自己拿着的 UDP 套接字，扮演服务器；收数据报的等待有期限，测试不会卡住。
+fn fake_server() -> (UdpSocket, String) {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    let addr = socket.local_addr().unwrap().to_string();
+    (socket, addr)
+}
+
+/// 收客户端发来的一个数据报，返回（内容，客户端的地址）。
+fn receive(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
+    let mut buffer = [0u8; 2048];
+    loop {
+        match socket.recv_from(&mut buffer) {
+            // 测试进程被暂停再继续时（比如机器很忙），设了超时的 recv_from 会被打断：再收一次。
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            received => {
+                let (n, from) = received.unwrap();
+                return (buffer[..n].to_vec(), from);
+            }
+        }
+    }
+}
+
+#[test]
+fn asks_the_lessons_python_server_and_prints_each_answer() {
+    let (server, addr) = python_server("127.0.0.1:0");
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    client.wait_stdout_count(PROMPT, 1);
+
+    client.type_line("%Y年%m月%d日 %H:%M:%S");
+    server.wait_stdout("===> b'%Y\\xe5\\xb9\\xb4%m\\xe6\\x9c\\x88%d\\xe6\\x97\\xa5 %H:%M:%S'\n");
+    let first = python_answer(&server, 1);
+    let shown = client.wait_stdout_count(PROMPT, 2);
+    assert!(
+        shown.ends_with(&format!("{PROMPT}服务器回答：{first}\n{PROMPT}")),
+        "{shown}"
+    );
+
+    // 直接回车：发出一个空数据报，服务器用它的默认格式回答。
+    client.type_line("");
+    server.wait_stdout("===> b''\n");
+    let second = python_answer(&server, 2);
+    assert_eq!(second.len(), "2026-11-25 06:30:00".len(), "{second}");
+    let shown = client.wait_stdout_count(PROMPT, 3);
+    assert!(
+        shown.ends_with(&format!("服务器回答：{second}\n{PROMPT}")),
+        "{shown}"
+    );
+
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(
+        client.stdout.ends_with(&format!("{PROMPT}{GOODBYE}")),
+        "{client}"
+    );
+    assert!(client.stderr.is_empty(), "{client}");
+}
+
+#[test]
+fn lines_typed_with_crlf_work_like_plain_newlines() {
+    let (server, addr) = python_server("127.0.0.1:0");
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    client.wait_stdout_count(PROMPT, 1);
+    client.type_raw(b"  %%Y\r\n");
+    // strip() 之后只剩 %%Y：服务器收到的就是这 3 个字节，回答 %Y。
+    server.wait_stdout("===> b'%%Y'\n");
+    client.wait_stdout(&format!("服务器回答：%Y\n{PROMPT}"));
+}
+
+#[test]
+fn works_over_ipv6_loopback() {
+    if !ipv6_loopback_available() {
+        eprintln!("这台机器没有 IPv6 回环地址 ::1，跳过");
+        return;
+    }
+    let (server, addr) = python_server("[::1]:0");
+    assert!(addr.starts_with("[::1]:"), "{addr}");
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    client.wait_stdout_count(PROMPT, 1);
+    client.type_line("IPv6 %%");
+    server.wait_stdout("===> b'IPv6 %%'\n");
+    client.wait_stdout("服务器回答：IPv6 %\n");
+}
+
+#[test]
+fn end_of_input_at_the_first_prompt_exits_0() {
+    let mut client = start(CLIENT, &[closed_udp_port().to_string()]);
+    client.wait_stdout_count(PROMPT, 1);
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert_eq!(client.stdout, format!("{PROMPT}{GOODBYE}"), "{client}");
+    assert!(client.stderr.is_empty(), "{client}");
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_not_sent_and_the_prompt_comes_back() {
+    let (socket, addr) = fake_server();
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    client.wait_stdout_count(PROMPT, 1);
+    client.type_raw(b"%Y\xff\n");
+    client.wait_stderr("这一行不是 UTF-8 文本");
+    client.wait_stdout_count(PROMPT, 2);
+    client.type_line("%d");
+    // 服务器收到的第一个数据报就是 %d：前面那一行一个字节也没有发出去。
+    let (request, from) = receive(&socket);
+    assert_eq!(request, b"%d");
+    socket.send_to(b"25", from).unwrap();
+    client.wait_stdout(&format!("服务器回答：25\n{PROMPT}"));
+}
+
+#[test]
+fn no_server_says_start_one_first_at_once() {
+    let addr = closed_udp_port().to_string();
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    client.wait_stdout_count(PROMPT, 1);
+    let began = Instant::now();
+    client.type_line("%Y");
+    let client = client.finish();
+    // 内核回的"端口不可达"几乎立刻到达；等满 5 秒才放弃就说明 connect 没起作用。
+    assert!(
+        began.elapsed() < Duration::from_secs(3),
+        "{:?}\n{client}",
+        began.elapsed()
+    );
+    assert_eq!(client.code(), Some(1), "{client}");
+    assert!(client.stderr.contains(&addr), "{client}");
+    assert!(
+        client.stderr.contains("cargo run -p time_server"),
+        "{client}"
+    );
+    assert_eq!(client.stderr.lines().count(), 1, "{client}");
+    assert_friendly_failure(&client);
+}
+
+#[test]
+fn a_server_that_never_answers_is_given_up_on_after_5_seconds() {
+    // 套接字一直开着、收下数据报，却不回答：系统不会回"端口不可达"，客户端只能靠超时。
+    let (socket, addr) = fake_server();
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    client.wait_stdout_count(PROMPT, 1);
+    let began = Instant::now();
+    client.type_line("%H:%M");
+    let (request, _) = receive(&socket);
+    assert_eq!(request, b"%H:%M");
+    let client = client.finish();
+    let waited = began.elapsed();
+    assert!(waited >= Duration::from_secs(5), "不该提前放弃：{waited:?}");
+    assert!(waited < Duration::from_secs(15), "{waited:?}");
+    assert_eq!(client.code(), Some(1), "{client}");
+    assert!(client.stderr.contains("等了 5 秒"), "{client}");
+    assert!(client.stderr.contains("UDP 不保证送达"), "{client}");
+    assert_eq!(client.stderr.lines().count(), 1, "{client}");
+    assert_friendly_failure(&client);
+    drop(socket);
+}
+
+#[test]
+fn a_garbage_answer_is_printed_escaped() {
+    let (socket, addr) = fake_server();
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    client.wait_stdout_count(PROMPT, 1);
+    client.type_line("%Y");
+    let (_, from) = receive(&socket);
+    socket
+        .send_to(b"\x1b]0;owned\x07\x1b[2J\xff\0\r\xe2\x80\xae", from)
+        .unwrap();
+    client.wait_stdout_count(PROMPT, 2);
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert_no_raw_control(&client.stdout_raw);
+    let escaped = r"\u{1b}]0;owned\u{7}\u{1b}[2J�\u{0}\r\u{202e}";
+    assert!(
+        client
+            .stdout
+            .contains(&format!("服务器回答：{escaped}\n{PROMPT}")),
+        "{client}"
+    );
+}
+
+#[test]
+fn an_answer_longer_than_1024_bytes_is_cut() {
+    let (socket, addr) = fake_server();
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    client.wait_stdout_count(PROMPT, 1);
+    client.type_line("%A");
+    let (_, from) = receive(&socket);
+    let mut answer = vec![b'a'; 1024];
+    answer.extend_from_slice(b"zzzz");
+    socket.send_to(&answer, from).unwrap();
+    let shown = client.wait_stdout_count(PROMPT, 2);
+    assert!(
+        shown.ends_with(&format!("服务器回答：{}\n{PROMPT}", "a".repeat(1024))),
+        "{shown}"
+    );
+}
+
+/// 在终端里按 Ctrl-Z 暂停客户端、再 fg 继续：等回答的 recv 被打断，客户端要接着等，而不是报错退出。
+#[cfg(target_os = "linux")]
+#[test]
+fn being_paused_and_resumed_while_waiting_is_not_an_error() {
+    let (socket, addr) = fake_server();
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    client.wait_stdout_count(PROMPT, 1);
+    client.type_line("%%");
+    // 收到请求时，客户端已经在（或马上就在）等回答了。
+    let (_, from) = receive(&socket);
+    let signal = |name: &str| {
+        let status = std::process::Command::new("kill")
+            .args([name, &client.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill {name} 失败");
+    };
+    signal("-STOP");
+    // 等到内核确实把它停下了（/proc 里的状态是 T），再让它继续。
+    let stat = format!("/proc/{}/stat", client.pid());
+    let deadline = Instant::now() + PATIENCE;
+    while !std::fs::read_to_string(&stat)
+        .unwrap()
+        .rsplit(") ")
+        .next()
+        .is_some_and(|rest| rest.starts_with('T'))
+    {
+        assert!(Instant::now() < deadline, "客户端没有被暂停");
+        std::thread::yield_now();
+    }
+    signal("-CONT");
+    socket.send_to(b"%", from).unwrap();
+    client.wait_stdout(&format!("服务器回答：%\n{PROMPT}"));
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stderr.is_empty(), "{client}");
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    for args in [
+        &["9000"][..],
+        &["localhost:9000"],
+        &["127.0.0.1:9000", "extra"],
+        &["::1:9000"],
+    ] {
+        let client = start(CLIENT, args).finish();
+        assert_eq!(client.code(), Some(2), "{args:?}\n{client}");
+        assert!(client.stderr.contains("用法：time_client"), "{client}");
+        assert!(!client.stdout.contains(PROMPT), "{client}");
+        assert_friendly_failure(&client);
+    }
+}
+
+#[test]
+fn help_prints_usage_and_exits_0() {
+    let client = start(CLIENT, &["-h"]).finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stdout.contains("127.0.0.1:9000"), "{client}");
+}
