@@ -67,3 +67,32 @@ fn qq_client_chats_with_qq_server() {
     let server = server.kill();
     assert!(server.stdout.contains("来自[127.0.0.1:"), "{server}");
 }
+
+#[test]
+fn time_client_asks_time_server() {
+    let server = start(workspace_binary("time_server"), &["127.0.0.1:0"]);
+    let addr = server.ready_addr().to_string();
+    let mut client = start(workspace_binary("time_client"), &[addr.as_str()]);
+    client.wait_stdout("请输入时间格式(例%Y %m %d)>>: ");
+    client.type_line("%Y年");
+    client.wait_stdout("年\n");
+    client.type_line("%Q");
+    client.wait_stdout("错误：");
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    // 年份不用自己算：服务端回答的那一行必须是四位数字加"年"。
+    let answer = client
+        .stdout
+        .lines()
+        .find_map(|line| line.split("服务器回答：").nth(1))
+        .unwrap_or_else(|| panic!("客户端没有打印回答\n{client}"));
+    assert!(
+        answer.len() == "2026年".len()
+            && answer[..4].chars().all(|c| c.is_ascii_digit())
+            && answer.ends_with('年'),
+        "{client}"
+    );
+    let server = server.kill();
+    assert!(server.stdout.contains("===> %Y年"), "{server}");
+}
