@@ -96,3 +96,30 @@ fn time_client_asks_time_server() {
     let server = server.kill();
     assert!(server.stdout.contains("===> %Y年"), "{server}");
 }
+
+#[test]
+fn file_reader_reads_what_file_writer_wrote() {
+    let dir = std::env::temp_dir().join(format!("file-pair-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("message.txt");
+    let writer = start(workspace_binary("file_writer"), &[&target]).finish();
+    let reader = start(workspace_binary("file_reader"), &[&target]).finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(writer.code(), Some(0), "{writer}");
+    assert_eq!(reader.code(), Some(0), "{reader}");
+    // 读到的必须正是这一次写下的那条（里面有写入者的进程号，每次都不同）。
+    let message = writer
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .split_once('：')
+        .unwrap()
+        .1;
+    assert!(message.starts_with("hello! 你好！"), "{writer}");
+    assert!(
+        reader.stdout.contains(&format!("字节：{message}\n")),
+        "{writer}\n{reader}"
+    );
+}
