@@ -9,6 +9,7 @@
 //!   终端 2：cargo run -p qq_client，选一个联系人（比如 哪吒），输入消息回车
 //!   回到终端 1，在"回复消息: "后面输入回复并回车，终端 2 就会显示它。
 //!   也可以用 nc 当客户端：nc -u 127.0.0.1 8081，输入一行消息回车，服务端回复的内容会出现在 nc 里
+//!   （macOS 自带的 nc 写法相同；Windows 没有 nc，装 Nmap 后用它带的 ncat：ncat -u 127.0.0.1 8081）
 //!
 //! 换个地址：cargo run -p qq_server -- 127.0.0.1:0    （端口 0：让系统挑一个空闲端口）
 //! 放进自己的项目：cargo new my_qq_server，进入目录后 cargo add colored（用来显示颜色），

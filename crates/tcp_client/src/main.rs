@@ -5,6 +5,7 @@
 //!
 //! 试一试（TCP 要先有服务端）：
 //!   终端 1：cargo run -p tcp_server        （或者用 nc 当服务端：nc -l 127.0.0.1 8898）
+//!           （macOS 自带的 nc 写法相同；Windows 没有 nc，装 Nmap 后用它带的 ncat：ncat -l 127.0.0.1 8898）
 //!   终端 2：cargo run -p tcp_client
 //!
 //! 换个地址：cargo run -p tcp_client -- 127.0.0.1:54321

@@ -7,6 +7,7 @@
 //!   终端 1：cargo run -p tcp_server
 //!   终端 2：cargo run -p tcp_client
 //!   也可以用 nc 当客户端：nc 127.0.0.1 8898，输入 hello! 再回车
+//!   （macOS 自带的 nc 写法相同；Windows 没有 nc，装 Nmap 后用它带的 ncat：ncat 127.0.0.1 8898）
 //!
 //! 换个地址：cargo run -p tcp_server -- 127.0.0.1:0    （端口 0：让系统挑一个空闲端口）
 //! 放进自己的项目：cargo new my_server，把本文件复制成 src/main.rs，不需要 cargo add 任何依赖。

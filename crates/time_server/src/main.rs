@@ -10,6 +10,8 @@
 //!   终端 1：cargo run -p time_server
 //!   终端 2：cargo run -p time_client，输入 %Y年%m月%d日 %H:%M:%S 回车
 //!   也可以用 nc 当客户端：printf '%%H:%%M' | nc -u -w1 127.0.0.1 9000   （会收到现在几点几分）
+//!   （macOS 自带的 nc 写法相同；Windows 没有 nc 和 printf，装 Nmap 后运行 ncat -u 127.0.0.1 9000，
+//!   输入 %H:%M 回车，看到回答后按 Ctrl-C；回车也会寄过去，所以回答末尾多一个换行）
 //!
 //! 换个地址：cargo run -p time_server -- 127.0.0.1:0    （端口 0：让系统挑一个空闲端口）
 //! 放进自己的项目：cargo new my_time_server，进入目录后

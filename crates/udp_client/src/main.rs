@@ -6,6 +6,7 @@
 //! 试一试（UDP 没有连接，但总得有人在那个端口上收，才会有回复）：
 //!   终端 1：cargo run -p udp_server
 //!           或者用 nc 当服务端：nc -u -l 127.0.0.1 9000，看到 hello 后输入 hi 再回车
+//!           （macOS 自带的 nc 写法相同；Windows 没有 nc，装 Nmap 后用它带的 ncat：ncat -u -l 127.0.0.1 9000）
 //!   终端 2：cargo run -p udp_client
 //!
 //! 换个地址：cargo run -p udp_client -- 127.0.0.1:54321    （也可以是 [::1]:9000）

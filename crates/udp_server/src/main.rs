@@ -8,6 +8,8 @@
 //!   终端 1：cargo run -p udp_server
 //!   终端 2：cargo run -p udp_client
 //!   也可以用 nc 当客户端：echo hello | nc -u -w1 127.0.0.1 9000   （会收到 hi）
+//!   （macOS 自带的 nc 写法相同；Windows 没有 nc，装 Nmap 后运行 ncat -u 127.0.0.1 9000，
+//!   输入 hello 回车，看到 hi 后按 Ctrl-C）
 //!
 //! 换个地址：cargo run -p udp_server -- 127.0.0.1:0    （端口 0：让系统挑一个空闲端口）
 //! 放进自己的项目：cargo new my_server，把本文件复制成 src/main.rs，不需要 cargo add 任何依赖。
