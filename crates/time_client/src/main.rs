@@ -8,6 +8,7 @@
 //! 试一试（UDP 没有连接，但总得有人在那个端口上收，才会有回答）：
 //!   终端 1：cargo run -p time_server
 //!           或者用 nc 当服务器：nc -u -l 127.0.0.1 9000，看到格式后自己输入一个"时间"再回车
+//!           （macOS 自带的 nc 写法相同；Windows 没有 nc，装 Nmap 后用它带的 ncat：ncat -u -l 127.0.0.1 9000）
 //!   终端 2：cargo run -p time_client，输入 %Y年%m月%d日 %H:%M:%S 回车
 //!
 //! 换个地址：cargo run -p time_client -- 127.0.0.1:54321    （也可以是 [::1]:9000）
@@ -162,6 +163,11 @@ fn exchange_failure(addr: SocketAddr, e: &std::io::Error) -> String {
             "等了 {} 秒，{addr} 没有回答，客户端放弃：UDP 不保证送达，数据报可能丢了，\
              也可能服务器正忙或者没有运行。",
             REPLY_TIMEOUT.as_secs()
+        ),
+        // Windows 的 WSAEMSGSIZE（10040）：回答比缓冲区长，Windows 不截断，而是让这次接收报错。
+        _ if e.raw_os_error() == Some(10040) => format!(
+            "服务器的回答超过了 {BUFFER_SIZE} 字节，Windows 不会像 Linux、macOS 那样截断，而是把它当作错误丢掉了。\
+             换一个短一点的格式再试。（{e}）"
         ),
         _ => format!("和 {addr} 收发数据报失败：{e}"),
     }
