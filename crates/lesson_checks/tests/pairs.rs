@@ -123,3 +123,54 @@ fn file_reader_reads_what_file_writer_wrote() {
         "{writer}\n{reader}"
     );
 }
+
+#[test]
+fn sticky_client_sticks_to_sticky_server() {
+    let server = start(workspace_binary("sticky_server"), &["127.0.0.1:0"]);
+    let addr = server.ready_addr().to_string();
+    let client = start(workspace_binary("sticky_client"), &[addr.as_str()]).finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(
+        client.stdout.contains("一共 send 了 6 次，3031 字节\n"),
+        "{client}"
+    );
+    // 6 次 send 被读成 3 次 recv：前 5 条短消息粘在一起，3000 字节的那条被拆开。
+    assert!(
+        client
+            .stdout
+            .contains("服务端回复：服务端一共 recv 了 3 次，收到 3031 字节\n"),
+        "{client}"
+    );
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(
+        server
+            .stdout
+            .contains("第 1 次 recv 读到 1024 字节：hello你好world黏包字节流0123"),
+        "{server}"
+    );
+}
+
+#[test]
+fn framed_client_talks_to_framed_server() {
+    let server = start(workspace_binary("framed_server"), &["127.0.0.1:0"]);
+    let addr = server.ready_addr().to_string();
+    let client = start(workspace_binary("framed_client"), &[addr.as_str()]).finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(
+        client
+            .stdout
+            .contains("服务端回复（47 字节）：服务端一共收到 6 条消息，3031 字节\n"),
+        "{client}"
+    );
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    for line in [
+        "第 1 条消息（5 字节）：hello\n",
+        "第 2 条消息（6 字节）：你好\n",
+        "第 5 条消息（9 字节）：字节流\n",
+        "第 6 条消息（3000 字节）：0123",
+    ] {
+        assert!(server.stdout.contains(line), "{line:?}\n{server}");
+    }
+}
