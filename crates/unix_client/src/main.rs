@@ -1,0 +1,174 @@
+//! unix_client：基于文件的套接字（AF_UNIX）客户端。
+//!
+//! 课程第 3 部分只讲了 AF_UNIX 的概念，没有给程序。这里把课程的 TCP 客户端原样搬到 AF_UNIX 上：
+//! 连接的不是"IP + 端口"，而是服务端创建的那个套接字文件；其余步骤不变——发送 `hello!`，
+//! 收服务端的回复（最多 1024 字节）并打印，然后关闭连接。默认路径和 unix_server 一样，
+//! 是系统临时目录里的 socket-lesson.sock（Linux 上就是 /tmp/socket-lesson.sock）。
+//!
+//! 试一试（要先有服务端）：
+//!   终端 1：cargo run -p unix_server
+//!           或者用 nc 当服务端：nc -lU /tmp/socket-lesson.sock（-U 表示 AF_UNIX，macOS 写法相同；
+//!           nc 退出时不删文件：再次 nc -lU 之前先 rm /tmp/socket-lesson.sock，unix_server 则会自己清理）
+//!   终端 2：cargo run -p unix_client
+//!
+//! 换个路径：cargo run -p unix_client -- /tmp/my.sock    （和服务端用同一个路径）
+//! 只能在 Unix 类系统（Linux、macOS……）上运行；在 Windows 上也编译得过，但运行时只会说明那里用不了。
+//! 放进自己的项目：cargo new my_client，把本文件复制成 src/main.rs，不需要 cargo add 任何依赖。
+//!
+//! 退出码：0 收到了回复；1 连不上（没有套接字文件、文件没人监听……）、没有回复或连接出错；2 参数写错了。
+
+use std::process::ExitCode;
+#[cfg(unix)]
+use std::{
+    fs,
+    io::{ErrorKind, Read, Write},
+    os::unix::fs::FileTypeExt,
+    os::unix::net::{SocketAddr, UnixStream},
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+/// 默认的套接字文件名，和 unix_server 一样放在系统的临时目录里。
+#[cfg(unix)]
+const SOCKET_FILE_NAME: &str = "socket-lesson.sock";
+/// 一次最多收多少字节，和课程 TCP 客户端的 `sk.recv(1024)` 一样。
+#[cfg(unix)]
+const BUFFER_SIZE: usize = 1024;
+/// 等回复最多等多久。本机上的服务端几毫秒就会回答，5 秒足够说明"它不会回答了"。
+#[cfg(unix)]
+const TIMEOUT: Duration = Duration::from_secs(5);
+#[cfg(unix)]
+const USAGE: &str = "用法：unix_client [套接字文件路径]    \
+                     默认是临时目录里的 socket-lesson.sock（Linux 上是 /tmp/socket-lesson.sock），例如 /tmp/my.sock";
+
+#[cfg(unix)]
+fn main() -> ExitCode {
+    let path = match path_from_args() {
+        Ok(path) => path,
+        Err(message) => {
+            eprintln!("{message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match talk(&path) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// 不是 Unix 的系统（比如 Windows）：Rust 标准库在那里没有 AF_UNIX，程序只说明这一点。
+#[cfg(not(unix))]
+fn main() -> ExitCode {
+    eprintln!(
+        "这个系统上用不了 AF_UNIX：Rust 标准库只在 Linux、macOS 这类 Unix 系统上提供它（std::os::unix::net）。\
+         Windows 10 起系统本身也支持 AF_UNIX，但标准库没有提供；请在 Linux、macOS 或 WSL 里运行本程序。"
+    );
+    ExitCode::FAILURE
+}
+
+#[cfg(unix)]
+fn talk(path: &Path) -> Result<(), String> {
+    // 第 1、2 步：创建套接字并 connect。地址是一个文件路径：内核按路径找到套接字文件，
+    // 再找到在它上面监听的服务端。没有网络，也就没有握手要等，结果立刻就有。
+    let mut conn = UnixStream::connect(path).map_err(|e| connect_failure(path, &e))?;
+    println!("已连接到 {}", path.display());
+
+    // 第 3 步：send。write_all 保证整条消息都交给了内核。
+    conn.write_all(b"hello!")
+        .map_err(|e| format!("发送失败（服务端可能已经断开）：{e}"))?;
+    println!("已发送 hello!");
+
+    // 第 4 步：recv。服务端不回答的话，read 会一直等，所以先给它一个期限。
+    conn.set_read_timeout(Some(TIMEOUT))
+        .map_err(|e| format!("设置读超时失败：{e}"))?;
+    let mut buffer = [0u8; BUFFER_SIZE];
+    let n = match conn.read(&mut buffer) {
+        Ok(0) => return Err("服务端没有回复就关闭了连接。".to_string()),
+        Ok(n) => n,
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            return Err(format!(
+                "等了 {} 秒，服务端还是没有回复，客户端放弃。",
+                TIMEOUT.as_secs()
+            ));
+        }
+        Err(e) => return Err(format!("读取服务端的回复失败：{e}")),
+    };
+    // 第 5 步：打印。回复来自另一个程序，先变成可以放心打印的文本。
+    println!("收到回复：{}", printable(&buffer[..n]));
+
+    // 第 6 步：close。conn 离开作用域时 Rust 自动关闭它。
+    Ok(())
+}
+
+/// 读第一个参数作为套接字文件的路径；没有参数就用临时目录里的默认文件。
+#[cfg(unix)]
+fn path_from_args() -> Result<PathBuf, String> {
+    // args_os：路径不一定是合法的 UTF-8，原样保留，也就不会因此 panic。
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let path = match args.as_slice() {
+        [] => std::env::temp_dir().join(SOCKET_FILE_NAME),
+        [one] => PathBuf::from(one),
+        _ => return Err("参数太多了：只需要一个套接字文件的路径。".to_string()),
+    };
+    if path.as_os_str() == "-h" || path.as_os_str() == "--help" {
+        println!("{USAGE}");
+        std::process::exit(0);
+    }
+    if path.as_os_str().is_empty() {
+        return Err("参数错误：路径不能是空的。".to_string());
+    }
+    // AF_UNIX 的地址放在一个固定大小的数组里：路径在 Linux 上最多 107 字节，macOS 上最多 103 字节。
+    SocketAddr::from_pathname(&path).map_err(|e| {
+        format!(
+            "参数错误：路径 {} 有 {} 字节，太长了：AF_UNIX 的路径在 Linux 上最多 107 字节，\
+             macOS 上最多 103 字节，请换一个短一点的，比如 /tmp/lesson.sock。（{e}）",
+            path.display(),
+            path.as_os_str().len()
+        )
+    })?;
+    Ok(path)
+}
+
+/// 把 connect 失败的原因翻译成学生能照着做的一句话。
+#[cfg(unix)]
+fn connect_failure(path: &Path, e: &std::io::Error) -> String {
+    let shown = path.display();
+    // 连一个普通文件也会得到"连接被拒绝"，所以先看看那里到底是不是套接字文件。
+    let is_socket = fs::metadata(path).is_ok_and(|m| m.file_type().is_socket());
+    match e.kind() {
+        ErrorKind::NotFound => format!(
+            "连接失败：{shown} 不存在，还没有服务端创建这个套接字文件。\
+             请先在另一个终端运行 cargo run -p unix_server（两边要用同一个路径）。（{e}）"
+        ),
+        ErrorKind::ConnectionRefused if !is_socket => format!(
+            "连接失败：{shown} 不是套接字文件（是普通文件或目录），没法连接。请检查路径是否写对。（{e}）"
+        ),
+        ErrorKind::ConnectionRefused => format!(
+            "连接失败：{shown} 是套接字文件，但没有服务端在监听，多半是上次的服务端被 Ctrl-C 打断后留下的旧文件。\
+             请先运行 cargo run -p unix_server，它会清理掉旧文件。（{e}）"
+        ),
+        ErrorKind::PermissionDenied => format!(
+            "连接失败：没有权限访问 {shown}，套接字文件或它所在的目录不让你读写。请检查权限，或者换个路径。（{e}）"
+        ),
+        _ => format!("连接 {shown} 失败：{e}"),
+    }
+}
+
+/// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，
+/// 控制字符（ESC、响铃、回车……）和改变文字方向的字符写成 `\u{1b}` 这样的转义，
+/// 免得对方借此操纵你的终端。
+#[cfg(unix)]
+fn printable(bytes: &[u8]) -> String {
+    let mut text = String::new();
+    for c in String::from_utf8_lossy(bytes).chars() {
+        if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            text.extend(c.escape_default());
+        } else {
+            text.push(c);
+        }
+    }
+    text
+}
