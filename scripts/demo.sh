@@ -5,7 +5,8 @@
 # 还需要 cargo（开头统一编译一次）；分屏模式（--tmux，或者本来就在 tmux 里）还需要 tmux。
 #
 # 每一步：一行中文标题和两三行"看点"，先启动服务端，再启动客户端，两边的输出分别标成
-# [服务端] 和 [客户端]，然后停下来等你按回车。需要键盘输入的程序（qq_client、qq_server 的回复、
+# [服务端] 和 [客户端]（文件那一步是 [读的一方] 和 [写的一方]，只有一个程序的步骤是 [程序]），
+# 然后停下来等你按回车。需要键盘输入的程序（qq_client、qq_server 的回复、
 # time_client）由脚本代打，老师可以专心讲；加 --live 就改由你自己在键盘上输入。
 #
 # CI 这样运行：scripts/demo.sh --auto（不停顿；标准输入不是终端时也自动如此）。
@@ -18,21 +19,47 @@ set -euo pipefail
 
 # ---------------------------------------------------------------- 课程的步骤
 
-# 步骤的名字、标题和用到的程序，按课程的顺序。三个数组一一对应。
-STEP_NAMES=(tcp reuse udp qq time)
+# 步骤的名字、标题、用到的程序和两个角色的标签，按课程的顺序（课程的第 0 部分、第 3 部分……第 11 部分）。
+# 四个数组一一对应。标签一栏是"左边 右边"：平常是服务端和客户端；只有一个程序的步骤，程序在左边，右边空闲。
+STEP_NAMES=(file unix measure tcp reuse udp qq time params sticky framed)
 STEP_TITLES=(
+  "不用网络：两个程序通过一个文件传消息"
+  "AF_UNIX：用文件路径当地址的套接字"
+  "量一量：TCP 和 UDP，谁可靠、谁快"
   "TCP：先启动服务端，再启动客户端"
   "重启服务端：Address already in use 和 SO_REUSEADDR"
   "UDP：不用连接，直接收发数据报"
   "仿 QQ 聊天（UDP）：你一句，我一句"
   "时间服务器（UDP）：按客户端给的格式报时"
+  "socket() 的参数：family、type、proto、fileno"
+  "黏包：TCP 是字节流，不记消息的边界"
+  "解决黏包：每条消息前面加上长度报头"
 )
 STEP_CRATES=(
+  "file_reader file_writer"
+  "unix_server unix_client"
+  "tcp_vs_udp"
   "tcp_server tcp_client"
   "tcp_server_reuse tcp_client"
   "udp_server udp_client"
   "qq_server qq_client"
   "time_server time_client"
+  "socket_params"
+  "sticky_server sticky_client"
+  "framed_server framed_client"
+)
+STEP_LABELS=(
+  "读的一方 写的一方"
+  "服务端 客户端"
+  "程序 空闲"
+  "服务端 客户端"
+  "服务端 客户端"
+  "服务端 客户端"
+  "服务端 客户端"
+  "服务端 客户端"
+  "程序 空闲"
+  "服务端 客户端"
+  "服务端 客户端"
 )
 
 # 等程序做一件本该很快完成的事（打印就绪行、退出）最多等几秒。
@@ -44,19 +71,21 @@ TALK_SECONDS=20
 POLL=0.05
 
 usage() {
+  local i
   cat <<'EOF'
 用法：scripts/demo.sh [选项] [步骤…]
 
 把课程里的程序一对一对地现场运行：先启动服务端，再启动客户端，两边的输出分别标成
-[服务端] 和 [客户端]，每一步结束后按回车进入下一步（输入 q 再回车提前结束）。
+[服务端] 和 [客户端]（只有一个程序的步骤标成 [程序]），每一步结束后按回车进入下一步
+（输入 q 再回车提前结束）。
 不写步骤就按课程顺序全部演示；写了就只演示这些步骤，比如 scripts/demo.sh udp。
 
 步骤：
-  tcp     TCP：先启动服务端，再启动客户端
-  reuse   重启服务端：Address already in use 和 SO_REUSEADDR
-  udp     UDP：不用连接，直接收发数据报
-  qq      仿 QQ 聊天（UDP）：你一句，我一句
-  time    时间服务器（UDP）：按客户端给的格式报时
+EOF
+  for i in "${!STEP_NAMES[@]}"; do
+    printf '  %-9s%s\n' "${STEP_NAMES[$i]}" "${STEP_TITLES[$i]}"
+  done
+  cat <<'EOF'
 
 选项：
   --tmux      用 tmux 分屏：上面是讲解，左下服务端，右下客户端（已经在 tmux 里时自动使用）
@@ -67,7 +96,9 @@ usage() {
   --list      列出所有步骤和它们用到的程序
   -h, --help  显示这段说明
 
-用到的端口是课程的 8898（TCP）、9000 和 8081（UDP）；被占用时脚本会说明怎么找到占用者。
+用到的端口是课程的 8898（TCP）、9000 和 8081（UDP），黏包那两步用 8899 和 8900（TCP）；
+被占用时脚本会说明怎么找到占用者。文件和 AF_UNIX 两步用的文件放在临时建的私有目录里，演示完就删掉。
+AF_UNIX 一步只在 Linux、macOS 这类系统上演示，Windows（Git Bash）上会说明跳过。
 投影时把终端字体调大（多数终端是 Ctrl + 加号）；tmux 分屏时窗格会跟着终端大小铺满。
 环境变量 NO_COLOR 设置后，脚本自己加的颜色（标题、标签）都去掉。
 需要 bash（Windows 上用 Git Bash 或 WSL）、cargo；分屏模式还需要 tmux。
@@ -134,7 +165,7 @@ crates_without_step() {
 
 if [ "$LIST" = 1 ]; then
   for i in "${!STEP_NAMES[@]}"; do
-    printf '%-6s  第 %d 步　%s（%s）\n' "${STEP_NAMES[$i]}" "$((i + 1))" "${STEP_TITLES[$i]}" \
+    printf '%-8s  第 %d 步　%s（%s）\n' "${STEP_NAMES[$i]}" "$((i + 1))" "${STEP_TITLES[$i]}" \
       "${STEP_CRATES[$i]// /、}"
   done
   for name in $(crates_without_step); do
@@ -196,21 +227,25 @@ else
   C_HEAD="" C_SERVER="" C_CLIENT="" C_NOTE="" C_OFF=""
 fi
 
+# 两个角色的标签由当前这一步决定（STEP_LABELS），平常是 [服务端] 和 [客户端]。
 plain_label() {
   case $1 in
-    server) printf '[服务端]' ;;
-    client) printf '[客户端]' ;;
+    server) printf '[%s]' "$NAME_SERVER" ;;
+    client) printf '[%s]' "$NAME_CLIENT" ;;
     system) printf '[系统]' ;;
   esac
 }
 
 label() {
   case $1 in
-    server) printf '%s[服务端]%s' "$C_SERVER" "$C_OFF" ;;
-    client) printf '%s[客户端]%s' "$C_CLIENT" "$C_OFF" ;;
+    server) printf '%s[%s]%s' "$C_SERVER" "$NAME_SERVER" "$C_OFF" ;;
+    client) printf '%s[%s]%s' "$C_CLIENT" "$NAME_CLIENT" "$C_OFF" ;;
     system) printf '[系统]' ;;
   esac
 }
+
+NAME_SERVER=服务端
+NAME_CLIENT=客户端
 
 # 一行带标签的输出。
 show() {
@@ -255,6 +290,8 @@ done
 RUNS=0
 ALL_PIDS=()
 TMP=""
+# 文件、AF_UNIX 两步临时建的私有目录：步骤结束时删掉，脚本中途退出时由 cleanup 删掉。
+PRIVATE_DIRS=()
 OWN_PANES=()
 OLD_BORDER_STATUS=""
 OLD_BORDER_FORMAT=""
@@ -384,6 +421,13 @@ EOF
   printf '%s' "$count"
 }
 
+# 把一条命令写成可以原样粘贴进 shell 的样子（路径里有空格等字符时会加上引号或反斜杠）。
+quoted() {
+  local text
+  printf -v text '%q ' "$@"
+  printf '%s' "${text% }"
+}
+
 # 启动一个程序：launch 角色 程序名 [参数…]。
 launch() {
   local role=$1 prog=$2 log fifo pid
@@ -405,10 +449,10 @@ launch() {
     tmux select-pane -t "$(var pane "$role")" -T "$(plain_label "$role") $prog"
     tmux pipe-pane -t "$(var pane "$role")" "cat >> '$log'"
     rm -f "$TMP/$role.rc"
-    type_into "$role" "$*"
+    type_into "$role" "$(quoted "$@")"
     return 0
   fi
-  show "$role" "\$ $*"
+  show "$role" "\$ $(quoted "$@")"
   shift
   if is_interactive "$prog"; then
     fifo="$TMP/$role-$RUNS.in"
@@ -434,12 +478,24 @@ type_into() {
   tmux send-keys -t "$pane" Enter
 }
 
-# 等服务端打印就绪行（以它绑定的地址结尾的一行）。就绪返回 0；没就绪就退出了返回 1。
+# 程序自己打印的文字：tmux 窗格的输出里还有提示符和敲进去的命令（命令的参数可能正好是要等的地址），去掉这些行。
+program_text() {
+  if [ "$USE_TMUX" = yes ]; then
+    log_text "$1" | grep -a -v -F -- "$(plain_label "$1") \$" || true
+  else
+    log_text "$1"
+  fi
+}
+
+# 等服务端打印就绪行（以它绑定的地址结尾的一行；地址也可以是套接字文件的路径）。
+# 就绪返回 0；没就绪就退出了返回 1。
 await_ready() {
-  local role=$1 addr=$2 deadline=$((SECONDS + READY_SECONDS))
+  local role=$1 addr=$2 deadline=$((SECONDS + READY_SECONDS)) pattern
+  # 地址按字面比较：把正则表达式里有特殊含义的字符都转义。
+  pattern=$(printf '%s' "$addr" | sed 's#[][\.*^$+?(){}|]#\\&#g')
   while [ "$SECONDS" -lt "$deadline" ]; do
     pump
-    if log_text "$role" | grep -a -q -E -- " ${addr//./\\.}\$"; then
+    if program_text "$role" | grep -a -q -E -- " $pattern\$"; then
       return 0
     fi
     if ! running "$role"; then
@@ -466,6 +522,8 @@ port_help() {
   local addr=$1 proto=$2 port=${1##*:} step=${CURRENT_STEP:-}
   [ "$USE_TMUX" = yes ] && show_log server
   note "[提示] $(var prog server) 没有启动起来（退出码 $(var rc server)），原因见上面它自己的说明。"
+  # AF_UNIX 的地址是脚本刚建的临时目录里的文件，不会被别人占着，没有端口可查。
+  [ "$proto" = AF_UNIX ] && return 0
   note "[提示] 如果是端口 $port（$proto）被占用了，先找出占着它的程序："
   case $(uname -s) in
     Darwin) note "[提示]   lsof -i :$port" ;;
@@ -487,9 +545,9 @@ $(log_text "$1")
 EOF
 }
 
-# 等程序自己结束，最多等 EXIT_SECONDS 秒；退出码不是 0 就停止演示。
+# 等程序自己结束，最多等 EXIT_SECONDS 秒；退出码和预想的（第二个参数，不写就是 0）不一样就停止演示。
 await_exit() {
-  local role=$1 deadline=$((SECONDS + EXIT_SECONDS)) rc
+  local role=$1 expected=${2:-0} deadline=$((SECONDS + EXIT_SECONDS)) rc
   while running "$role"; do
     if [ "$SECONDS" -ge "$deadline" ]; then
       pump flush
@@ -500,12 +558,67 @@ await_exit() {
   done
   pump flush
   rc=$(var rc "$role")
-  if [ "$rc" != 0 ]; then
+  if [ "$rc" != "$expected" ]; then
     [ "$USE_TMUX" = yes ] && show_log "$role"
-    die "$(var prog "$role") 以退出码 $rc 结束，和预想的不一样（原因见上面它自己的说明），演示停止。"
+    die "$(var prog "$role") 以退出码 $rc 结束，和预想的（$expected）不一样（原因见上面它自己的说明），演示停止。"
   fi
   # tmux 里窗格回到提示符就看得出程序结束了，讲解区不再重复。
-  [ "$USE_TMUX" = yes ] || show "$role" "（$(var prog "$role") 结束了，退出码 0）"
+  [ "$USE_TMUX" = yes ] || show "$role" "（$(var prog "$role") 结束了，退出码 $rc）"
+}
+
+# 等程序打印出含有某段文字的一行（比如"我在等了"），最多等 READY_SECONDS 秒。
+await_line() {
+  local role=$1 text=$2 deadline=$((SECONDS + READY_SECONDS))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    pump
+    program_text "$role" | grep -a -q -F -- "$text" && return 0
+    if ! running "$role"; then
+      pump flush
+      [ "$USE_TMUX" = yes ] && show_log "$role"
+      die "$(var prog "$role") 没有打印「$text」就结束了（退出码 $(var rc "$role")），演示停止。"
+    fi
+    sleep "$POLL"
+  done
+  pump flush
+  die "等了 $READY_SECONDS 秒，$(var prog "$role") 还没有打印「$text」，演示停止。"
+}
+
+# 让大家看一条普通命令（比如 ls -l）和它的输出。tmux 里在角色的窗格里运行（那里这时没有程序在跑），
+# 学生看得到命令；单终端里标成 [系统]。
+show_command() {
+  local role=$1 line deadline
+  shift
+  if [ "$USE_TMUX" = yes ]; then
+    rm -f "$TMP/$role.rc"
+    type_into "$role" "$(quoted "$@")"
+    deadline=$((SECONDS + READY_SECONDS))
+    until [ -s "$TMP/$role.rc" ] || [ "$SECONDS" -ge "$deadline" ]; do
+      sleep "$POLL"
+    done
+    return 0
+  fi
+  show system "\$ $(quoted "$@")"
+  while IFS= read -r line; do
+    [ -n "$line" ] && show system "$line"
+  done <<EOF
+$("$@" 2>&1 | sed 's/[[:space:]]*$//' || true)
+EOF
+}
+
+# 建一个只有自己能进的临时目录（mktemp -d 建的目录权限是 700），路径放在 PRIVATE_DIR 里；
+# 步骤结束时由 remove_private_dirs 删掉。不用 $(…) 取路径：那会在子 shell 里运行，记不下要删的目录。
+private_dir() {
+  PRIVATE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/socket-demo-$1.XXXXXX") ||
+    die "无法在 ${TMPDIR:-/tmp} 里建临时目录，演示停止。"
+  PRIVATE_DIRS+=("$PRIVATE_DIR")
+}
+
+remove_private_dirs() {
+  local dir
+  for dir in "${PRIVATE_DIRS[@]+"${PRIVATE_DIRS[@]}"}"; do
+    rm -rf "$dir"
+  done
+  PRIVATE_DIRS=()
 }
 
 # 结束一个还在运行的程序（循环不停的服务端）。tmux 里真的按 Ctrl-C；单终端里发 SIGTERM，
@@ -655,6 +768,8 @@ respawn_pane() {
   local role=$1 pane
   pane=$(var pane "$role")
   rm -f "$TMP/$role.rc"
+  # 这一步的标签可能和上一步不同：窗格里的提示符跟着换。
+  write_pane_rc "$role"
   tmux respawn-pane -k -t "$pane" -c "$ROOT" "$(pane_command "$role")"
   tmux clear-history -t "$pane"
   tmux select-pane -t "$pane" -T "$(plain_label "$role")"
@@ -739,6 +854,7 @@ cleanup() {
     fi
     restore_tmux
   fi
+  remove_private_dirs
   [ -n "$TMP" ] && rm -rf "$TMP"
   exit "$status"
 }
@@ -769,11 +885,13 @@ pause() {
   esac
 }
 
-# 每一步开始前：上一步的程序都已结束；tmux 里换上干净的窗格。
+# 每一步开始前：上一步的程序都已结束，换上这一步的标签（fresh_stage 左边 右边）；tmux 里换上干净的窗格。
 fresh_stage() {
   stop_role server
   stop_role client
   pump flush
+  NAME_SERVER=$1
+  NAME_CLIENT=$2
   set_var prog server ""
   set_var prog client ""
   set_var log server ""
@@ -797,6 +915,67 @@ stop_looping_server() {
 }
 
 # ---------------------------------------------------------------- 每一步
+
+step_file() {
+  local file
+  watch_for \
+    "写的一方（file_writer）把一条消息写进文件就退出；读的一方（file_reader）打开同一个文件，读出来打印。" \
+    "先读后写会怎样？文件还不存在，读的一方只能报错退出：它没法知道消息什么时候写好。" \
+    "加上 --wait，读的一方每 0.2 秒看一眼（这叫轮询）；写的一方一写好，它就读到了同一条消息（对一对进程号）。"
+  private_dir file
+  file="$PRIVATE_DIR/message.txt"
+  say "▶ 消息文件放在刚建的一个临时目录里（演示完就删掉）：$file"
+  say "▶ 还没有人写，先读读看："
+  launch server file_reader "$file"
+  await_exit server 1
+  note "↑ 文件还不存在，读的一方只能说一声就退出（退出码 1）。"
+  say "▶ 这次加上 --wait：读的一方先等着，再让写的一方去写。"
+  launch server file_reader --wait "$file"
+  await_line server "最多等 30 秒"
+  launch client file_writer "$file"
+  await_exit client
+  await_exit server
+  note "↑ 读到的和写的是同一条消息，进程号也一样。后面的套接字不用轮询：数据一到，等着的 recv 就返回了。"
+}
+
+step_unix() {
+  local socket
+  watch_for \
+    "和 TCP 一样先启动服务端，只是地址不再是 IP 和端口，而是一个文件路径（这里放在刚建的临时目录里）。" \
+    "服务端运行时，ls -l 能看到这个文件，第一个字母 s 表示套接字文件；数据并不经过磁盘。" \
+    "客户端发 hello!，服务端回 hi，两边退出；服务端退出前删掉了这个文件。"
+  case $(uname -s) in
+    MINGW* | MSYS* | CYGWIN*)
+      note "这一步跳过：Rust 标准库只在 Linux、macOS 这类系统上提供 AF_UNIX，Windows 上用不了（可以在 WSL 里演示）。"
+      return 0
+      ;;
+  esac
+  private_dir unix
+  socket="$PRIVATE_DIR/lesson.sock"
+  start_server "$socket" AF_UNIX unix_server "$socket"
+  say "▶ 服务端正在等客户端。看一眼这个路径上的文件："
+  show_command client ls -l "$socket"
+  note "↑ 第一个字母 s：这是一个套接字文件，是 bind 创建的；它只是个名字，大小是 0。"
+  launch client unix_client "$socket"
+  await_exit client
+  await_exit server
+  say "▶ 两边都结束了，再看一眼："
+  show_command client ls -l "$socket"
+  if [ -e "$socket" ]; then
+    note "↑ 套接字文件还在：服务端没有删掉它，下次 bind 同一个路径会失败。"
+  else
+    note "↑ 套接字文件不见了：服务端退出前删掉了它，不然下次 bind 同一个路径会失败。"
+  fi
+}
+
+step_measure() {
+  watch_for \
+    "课程说 TCP 可靠但效率低、UDP 效率高但不可靠。这个程序自己扮演两端，在 127.0.0.1 上量一量（这里只测 1 秒）。" \
+    "一问一答的往返在本机上都只要几十微秒，谁快并不固定；尽快发数据时，TCP 送达率 100%、顺序不乱，UDP 来不及收的就丢了。" \
+    "数字每次都不一样；最后那句结论是由这一次的数字算出来的。"
+  launch server tcp_vs_udp 1
+  await_exit server
+}
 
 step_tcp() {
   watch_for \
@@ -911,6 +1090,37 @@ step_time() {
   stop_looping_server
 }
 
+step_params() {
+  watch_for \
+    "课程把 socket.socket(family, type, proto, fileno) 的参数列了一遍；这个程序按每种 family 和 type 各建一个套接字，再问内核它到底是什么。" \
+    "proto 和 type 对不上时创建失败；原始套接字（SOCK_RAW）要特权，普通用户运行时那一行是失败的。" \
+    "fileno 那一行：把监听套接字的描述符交出去、再包装回来，交出前和接管后的地址一样——同一个套接字。"
+  launch server socket_params
+  await_exit server
+}
+
+step_sticky() {
+  watch_for \
+    "客户端用 6 次 send 发出 5 条短消息和 1 条 3000 字节的长消息，每次 send 都是完整的一条。" \
+    "服务端先忙半秒不去读，再每次最多 recv 1024 字节：短消息黏成了一团，长消息被拆成了几段。" \
+    "最后服务端告诉客户端它一共 recv 了几次：和 send 的次数对不上。TCP 只管字节，不记消息的边界。"
+  start_server 127.0.0.1:8899 TCP sticky_server
+  launch client sticky_client
+  await_exit client
+  await_exit server
+}
+
+step_framed() {
+  watch_for \
+    "发的还是那 6 条消息，只是每条前面多了 4 字节的报头，写明正文有多少字节。" \
+    "服务端先读满 4 字节的报头，再按报头里的长度读满正文：每条消息都完整地、一条一条地出来。" \
+    "字节在路上照样会黏、会拆；边界是双方约定的报头找回来的。"
+  start_server 127.0.0.1:8900 TCP framed_server
+  launch client framed_client
+  await_exit client
+  await_exit server
+}
+
 # ---------------------------------------------------------------- 开始
 
 say "正在编译整个工作区（cargo build --workspace --bins），只在开始时编译这一次……"
@@ -936,13 +1146,17 @@ index=0
 for name in "${SELECTED[@]}"; do
   index=$((index + 1))
   for i in "${!STEP_NAMES[@]}"; do
-    [ "${STEP_NAMES[$i]}" = "$name" ] && number=$((i + 1)) && title=${STEP_TITLES[$i]}
+    [ "${STEP_NAMES[$i]}" = "$name" ] && number=$((i + 1)) && title=${STEP_TITLES[$i]} &&
+      labels=${STEP_LABELS[$i]}
   done
   CURRENT_STEP=$name
-  fresh_stage
+  # 标签一栏是"左边 右边"两个词，拆开交给 fresh_stage。
+  # shellcheck disable=SC2086
+  fresh_stage $labels
   heading "$number" "$title"
   "step_$name"
   pump flush
+  remove_private_dirs
   last=no
   [ "$index" = "$count" ] && last=yes
   pause "$last"

@@ -2,7 +2,7 @@
 //! 检查每一步都打印了标题和两边交换的关键行、标签没有贴错，结束后它启动的进程一个不剩，
 //! 课程的端口都能再次绑定；再检查 `--list` 和写错步骤名时的样子。
 //!
-//! 演示用的是课程的固定端口（8898、9000、8081），所以这个文件只有一个测试函数：
+//! 演示用的是课程的固定端口（8898、9000、8081，黏包两步的 8899、8900），所以这个文件只有一个测试函数：
 //! 同一个测试程序里的测试函数会并行运行，两次演示同时跑会互相抢端口。
 //! 脚本要 bash 和进程组，只在类 Unix 系统上测试。
 #![cfg(unix)]
@@ -16,7 +16,7 @@ use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-/// 整个演示（五步）最多跑多久。正常情况下几秒钟，这里留足余量给很忙的 CI 机器。
+/// 整个演示（十一步）最多跑多久。正常情况下几秒钟，这里留足余量给很忙的 CI 机器。
 const DEMO_PATIENCE: Duration = Duration::from_secs(120);
 /// `--auto` 模式下演示应该在这个时间内结束：脚本靠就绪行和提示符同步，不该有长时间的固定等待。
 const DEMO_EXPECTED: Duration = Duration::from_secs(60);
@@ -198,6 +198,19 @@ fn has_formatted_date(line: &str) -> bool {
         })
 }
 
+/// `line` 里 `before` 之后、`after` 之前的那段文字。
+fn between<'a>(line: &'a str, before: &str, after: &str) -> Option<&'a str> {
+    let rest = &line[line.find(before)? + before.len()..];
+    Some(&rest[..rest.find(after)?])
+}
+
+/// 一行带标签的输出去掉标签后的文字。
+fn text_of<'a>(line: &'a str, label: &str) -> &'a str {
+    line.strip_prefix(label)
+        .and_then(|rest| rest.strip_prefix(' '))
+        .unwrap_or(line)
+}
+
 /// 课程程序的 crate：crates/ 下有 src/main.rs 的目录。
 fn lesson_crates() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(repo_root().join("crates"))
@@ -229,13 +242,30 @@ fn the_classroom_demo_runs_every_step_and_leaves_nothing_behind() {
         .lines()
         .filter_map(|line| line.split_whitespace().next())
         .collect();
-    assert_eq!(names, ["tcp", "reuse", "udp", "qq", "time"], "{list}");
+    // 课程的顺序：第 0 部分（文件）、第 3 部分（AF_UNIX）、第 4 部分（TCP 和 UDP 比一比）、第 5～9 部分、
+    // 第 10 部分（socket 的参数）、第 11 部分（黏包和它的解决办法）。
+    assert_eq!(
+        names,
+        [
+            "file", "unix", "measure", "tcp", "reuse", "udp", "qq", "time", "params", "sticky",
+            "framed"
+        ],
+        "{list}"
+    );
+    // 第几步：演示的标题里用的编号就是它在 --list 里的位置。
+    let number = |name: &str| names.iter().position(|n| *n == name).unwrap() + 1;
     for name in lesson_crates() {
-        assert!(
-            list.stdout.contains(&name),
-            "{name} 没有出现在任何演示步骤里\n{list}"
-        );
+        // 每一行的最后是括号里用到的程序：（tcp_server、tcp_client）。标题里也可能有括号，所以从行尾找。
+        let listed = list.stdout.lines().any(|line| {
+            line.contains('第')
+                && line
+                    .rsplit_once('（')
+                    .and_then(|(_, crates)| crates.strip_suffix('）'))
+                    .is_some_and(|crates| crates.split('、').any(|c| c == name))
+        });
+        assert!(listed, "{name} 没有出现在任何演示步骤里\n{list}");
     }
+    assert!(!list.stdout.contains("还没有演示步骤"), "{list}");
 
     // 写错步骤名：退出码 2，一句中文说明，不编译、不运行任何程序。
     let unknown = run_demo(&["nosuchstep"], Duration::from_secs(20));
@@ -262,9 +292,156 @@ fn the_classroom_demo_runs_every_step_and_leaves_nothing_behind() {
     );
     let out = &run.stdout;
     assert!(out.contains("正在编译整个工作区"), "{run}");
+    assert!(!out.contains("还没有演示步骤"), "{run}");
 
-    // 第 1 步 TCP：客户端发 hello!，服务端打印它并回 hi。
-    let tcp = step_section(out, 1);
+    // 文件：先读（文件还不存在，退出码 1），再 --wait 读、然后写；读到的正是写的那条消息。
+    let file = step_section(out, number("file"));
+    assert!(file[0].contains("文件"), "{run}");
+    let reader = "[读的一方]";
+    let writer = "[写的一方]";
+    let first_read = expect_in_order(&file, &[(reader, "$ file_reader /")], &run);
+    let message_path = text_of(file[first_read], reader)
+        .strip_prefix("$ file_reader ")
+        .unwrap()
+        .to_string();
+    let wrote = expect_in_order(
+        &file,
+        &[
+            (reader, "$ file_reader /"),
+            (reader, "还没有消息"),
+            (reader, "退出码 1"),
+            (reader, "$ file_reader --wait /"),
+            (reader, "最多等 30 秒"),
+            (writer, "$ file_writer /"),
+            (writer, "写好了一条消息："),
+        ],
+        &run,
+    );
+    let read = expect_in_order(
+        &file,
+        &[
+            (reader, "文件出现了"),
+            (reader, "读到 "),
+            (reader, "退出码 0"),
+        ],
+        &run,
+    ) - 1;
+    expect_in_order(&file, &[(writer, "退出码 0")], &run);
+    let written = text_of(file[wrote], writer)
+        .split_once("写好了一条消息：")
+        .unwrap()
+        .1;
+    let got = text_of(file[read], reader).split_once("字节：").unwrap().1;
+    assert!(written.contains("进程 "), "{run}");
+    assert_eq!(got, written, "读的一方读到的不是写的那条消息\n{run}");
+    // 消息文件在演示自己建的私有目录里，演示完目录已经删掉。
+    let message_dir = Path::new(&message_path).parent().unwrap().to_path_buf();
+    assert!(
+        message_dir
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with("socket-demo-file.")),
+        "{run}"
+    );
+    assert!(
+        !message_dir.exists(),
+        "演示结束后 {message_dir:?} 还在\n{run}"
+    );
+
+    // AF_UNIX：服务端在私有目录里的套接字文件上监听，运行时 ls 看得到这个文件（类型 s），结束后它不见了。
+    let unix = step_section(out, number("unix"));
+    assert!(unix[0].contains("AF_UNIX"), "{run}");
+    let listening = expect_in_order(
+        &unix,
+        &[("[服务端]", "$ unix_server /"), ("[服务端]", "正在监听 /")],
+        &run,
+    );
+    let socket_path = text_of(unix[listening], "[服务端]")
+        .split_once("正在监听 ")
+        .unwrap()
+        .1
+        .to_string();
+    assert!(socket_path.ends_with("/lesson.sock"), "{run}");
+    let listed_socket = expect_in_order(
+        &unix,
+        &[
+            ("[服务端]", "正在监听 /"),
+            ("[系统]", "$ ls -l /"),
+            ("[系统]", &socket_path),
+        ],
+        &run,
+    );
+    assert!(
+        text_of(unix[listed_socket], "[系统]").starts_with('s'),
+        "服务端运行时 ls -l 没有显示套接字文件（类型 s）：{}\n{run}",
+        unix[listed_socket]
+    );
+    let client_started = expect_in_order(
+        &unix,
+        &[("[客户端]", &format!("$ unix_client {socket_path}"))],
+        &run,
+    );
+    assert!(client_started > listed_socket, "{run}");
+    expect_in_order(
+        &unix,
+        &[
+            ("[服务端]", "收到 6 字节：hello!"),
+            ("[服务端]", "已删除套接字文件"),
+            ("[服务端]", "退出码 0"),
+        ],
+        &run,
+    );
+    let second_ls = expect_in_order(
+        &unix,
+        &[
+            ("[客户端]", "收到回复：hi"),
+            ("[客户端]", "退出码 0"),
+            ("[系统]", "$ ls -l /"),
+        ],
+        &run,
+    );
+    assert!(
+        unix[second_ls..]
+            .iter()
+            .any(|line| line.starts_with("↑ 套接字文件不见了")),
+        "{run}"
+    );
+    let socket_dir = Path::new(&socket_path).parent().unwrap();
+    assert!(
+        !socket_dir.exists(),
+        "演示结束后 {socket_dir:?} 还在\n{run}"
+    );
+
+    // TCP 和 UDP 比一比：一个程序，送达率那一行 TCP 是 100.0，最后有一句结论。
+    let measure = step_section(out, number("measure"));
+    assert!(measure[0].contains("TCP 和 UDP"), "{run}");
+    let delivered = expect_in_order(
+        &measure,
+        &[("[程序]", "$ tcp_vs_udp 1"), ("[程序]", "送达率（%）")],
+        &run,
+    );
+    let rates: Vec<&str> = text_of(measure[delivered], "[程序]")
+        .split_whitespace()
+        .skip(1)
+        .collect();
+    assert_eq!(
+        rates.first(),
+        Some(&"100.0"),
+        "TCP 的送达率不是 100.0：{}\n{run}",
+        measure[delivered]
+    );
+    assert_eq!(rates.len(), 2, "{run}");
+    expect_in_order(
+        &measure,
+        &[
+            ("[程序]", "送达率（%）"),
+            ("[程序]", "结论："),
+            ("[程序]", "退出码 0"),
+        ],
+        &run,
+    );
+
+    // 第 4 步 TCP：客户端发 hello!，服务端打印它并回 hi。
+    let tcp = step_section(out, number("tcp"));
     assert!(tcp[0].contains("TCP"), "{run}");
     expect_in_order(
         &tcp,
@@ -280,7 +457,7 @@ fn the_classroom_demo_runs_every_step_and_leaves_nothing_behind() {
 
     // 第 2 步：服务端先关闭后，--no-reuse 马上重启撞上 Address already in use；
     // 然后去掉 --no-reuse 重启成功，还能照常服务客户端。
-    let reuse = step_section(out, 2);
+    let reuse = step_section(out, number("reuse"));
     assert!(reuse[0].contains("SO_REUSEADDR"), "{run}");
     expect_in_order(
         &reuse,
@@ -298,7 +475,7 @@ fn the_classroom_demo_runs_every_step_and_leaves_nothing_behind() {
     );
 
     // 第 3 步 UDP：客户端发 hello，服务端回 hi。
-    let udp = step_section(out, 3);
+    let udp = step_section(out, number("udp"));
     assert!(udp[0].contains("UDP"), "{run}");
     expect_in_order(
         &udp,
@@ -312,7 +489,7 @@ fn the_classroom_demo_runs_every_step_and_leaves_nothing_behind() {
     expect_in_order(&udp, &[("[客户端]", "回复：hi")], &run);
 
     // 第 4 步 QQ：脚本代打的输入出现在提示符之后，消息到了服务端，回复回到客户端。
-    let qq = step_section(out, 4);
+    let qq = step_section(out, number("qq"));
     assert!(qq[0].contains("QQ"), "{run}");
     expect_in_order(
         &qq,
@@ -335,7 +512,7 @@ fn the_classroom_demo_runs_every_step_and_leaves_nothing_behind() {
     );
 
     // 第 5 步 时间服务器：客户端问 %Y %m %d，收到格式化好的日期。
-    let time = step_section(out, 5);
+    let time = step_section(out, number("time"));
     assert!(time[0].contains("时间"), "{run}");
     let asked = expect_in_order(
         &time,
@@ -351,12 +528,115 @@ fn the_classroom_demo_runs_every_step_and_leaves_nothing_behind() {
     });
     assert!(
         answered,
-        "第 5 步里客户端没有显示按 %Y %m %d 格式化的日期：\n{}\n\n{run}",
+        "时间服务器那一步里客户端没有显示按 %Y %m %d 格式化的日期：\n{}\n\n{run}",
         time.join("\n")
     );
     expect_in_order(
         &time,
         &[("[客户端]", "⌨ Ctrl-D"), ("[客户端]", "退出码 0")],
+        &run,
+    );
+
+    // socket 的参数：fileno 那一行，描述符交出前和接管后是同一个地址。
+    let params = step_section(out, number("params"));
+    assert!(params[0].contains("fileno"), "{run}");
+    let fileno = expect_in_order(
+        &params,
+        &[("[程序]", "$ socket_params"), ("[程序]", "交出前 ")],
+        &run,
+    );
+    let before = between(params[fileno], "交出前 ", "，");
+    let after = between(params[fileno], "接管后 ", "，");
+    assert!(
+        before.is_some_and(|addr| addr.starts_with("127.0.0.1:")) && before == after,
+        "fileno 那一行交出前和接管后的地址不一样：{}\n{run}",
+        params[fileno]
+    );
+    expect_in_order(&params, &[("[程序]", "退出码 0")], &run);
+
+    // 黏包：客户端 send 了 6 次；服务端第一次 recv 就把 5 条短消息连在一起读走了，长消息被拆开，
+    // recv 的次数和 send 的次数对不上。
+    let sticky = step_section(out, number("sticky"));
+    assert!(sticky[0].contains("黏包"), "{run}");
+    expect_in_order(
+        &sticky,
+        &[
+            ("[服务端]", "$ sticky_server"),
+            ("[服务端]", "正在监听 127.0.0.1:8899"),
+            ("[客户端]", "$ sticky_client"),
+        ],
+        &run,
+    );
+    expect_in_order(
+        &sticky,
+        &[
+            ("[客户端]", "第 6 次 send：3000 字节"),
+            ("[客户端]", "一共 send 了 6 次"),
+        ],
+        &run,
+    );
+    let merged = expect_in_order(&sticky, &[("[服务端]", "第 1 次 recv")], &run);
+    assert!(
+        sticky[merged].contains("hello你好world黏包字节流"),
+        "服务端第一次 recv 没有把短消息连在一起读到：{}\n{run}",
+        sticky[merged]
+    );
+    expect_in_order(
+        &sticky,
+        &[
+            ("[服务端]", "第 1 次 recv"),
+            ("[服务端]", "第 2 次 recv"),
+            ("[服务端]", "一共 recv 了"),
+            ("[服务端]", "退出码 0"),
+        ],
+        &run,
+    );
+    let reply = expect_in_order(&sticky, &[("[客户端]", "服务端回复：")], &run);
+    let recvs = between(sticky[reply], "一共 recv 了 ", " 次");
+    assert!(
+        recvs.is_some_and(|n| n != "6"),
+        "服务端 recv 的次数和 send 的次数一样，没看到黏包：{}\n{run}",
+        sticky[reply]
+    );
+    expect_in_order(&sticky, &[("[客户端]", "退出码 0")], &run);
+
+    // 加上长度报头：同样 6 条消息，服务端一条一条完整地收到，和发的一样。
+    let framed = step_section(out, number("framed"));
+    assert!(framed[0].contains("报头"), "{run}");
+    expect_in_order(
+        &framed,
+        &[
+            ("[服务端]", "$ framed_server"),
+            ("[服务端]", "正在监听 127.0.0.1:8900"),
+            ("[客户端]", "$ framed_client"),
+        ],
+        &run,
+    );
+    expect_in_order(
+        &framed,
+        &[
+            ("[服务端]", "第 1 条消息（5 字节）：hello"),
+            ("[服务端]", "第 2 条消息（6 字节）：你好"),
+            ("[服务端]", "第 3 条消息（5 字节）：world"),
+            ("[服务端]", "第 4 条消息（6 字节）：黏包"),
+            ("[服务端]", "第 5 条消息（9 字节）：字节流"),
+            ("[服务端]", "第 6 条消息（3000 字节）：0123456789"),
+            ("[服务端]", "一共收到 6 条消息"),
+            ("[服务端]", "退出码 0"),
+        ],
+        &run,
+    );
+    assert!(
+        find_line(&framed, "[服务端]", "第 7 条消息", 0).is_none(),
+        "{run}"
+    );
+    expect_in_order(
+        &framed,
+        &[
+            ("[客户端]", "第 6 条消息：报头 00 00 0b b8"),
+            ("[客户端]", "一共收到 6 条消息"),
+            ("[客户端]", "退出码 0"),
+        ],
         &run,
     );
 
@@ -372,4 +652,6 @@ fn the_classroom_demo_runs_every_step_and_leaves_nothing_behind() {
     TcpListener::bind("127.0.0.1:8898").expect("演示结束后 TCP 8898 还被占着");
     UdpSocket::bind("127.0.0.1:9000").expect("演示结束后 UDP 9000 还被占着");
     UdpSocket::bind("127.0.0.1:8081").expect("演示结束后 UDP 8081 还被占着");
+    TcpListener::bind("127.0.0.1:8899").expect("演示结束后 TCP 8899 还被占着");
+    TcpListener::bind("127.0.0.1:8900").expect("演示结束后 TCP 8900 还被占着");
 }
