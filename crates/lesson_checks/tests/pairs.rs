@@ -174,3 +174,23 @@ fn framed_client_talks_to_framed_server() {
         assert!(server.stdout.contains(line), "{line:?}\n{server}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn unix_client_talks_to_unix_server() {
+    let dir = std::env::temp_dir().join(format!("unix-pair-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("lesson.sock");
+    let server = start(workspace_binary("unix_server"), &[&path]);
+    server.wait_stdout("\n");
+    let client = start(workspace_binary("unix_client"), &[&path]).finish();
+    let server = server.finish();
+    let leftover = path.exists();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stdout.contains("收到回复：hi\n"), "{client}");
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(server.stdout.contains("收到 6 字节：hello!\n"), "{server}");
+    assert!(!leftover, "服务端退出后套接字文件还在\n{server}");
+}
