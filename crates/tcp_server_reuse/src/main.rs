@@ -14,6 +14,12 @@
 //!   用 ss -tan | grep 8898（macOS 上 netstat -an | grep 8898）能看到占着端口的 TIME-WAIT 连接，
 //!   大约一分钟后它消失，--no-reuse 也就能启动了。
 //!
+//! Windows 上不一样：那里的 SO_REUSEADDR 允许绑定别的套接字正在用的端口，哪怕对方正在监听，
+//!   所以同一个用户运行的第二个程序设了它，就能把端口抢过去，之后新连接交给谁说不准
+//!   （想独占端口，Windows 另有 SO_EXCLUSIVEADDRUSE）。Windows 也不会因为 TIME_WAIT 拒绝不设选项的 bind，
+//!   所以上面的 --no-reuse 马上重启照样成功，看不到课程里的错误。在 Windows 上 --no-reuse 能让你看到的是抢端口：
+//!   先在终端 3 运行 cargo run -p tcp_server 占住 8898，这时 --no-reuse 报端口被占用，不加它却照样能启动。
+//!
 //! 换个地址：cargo run -p tcp_server_reuse -- 127.0.0.1:0    （端口 0：让系统挑一个空闲端口）
 //!           两个参数顺序随意：cargo run -p tcp_server_reuse -- --no-reuse 127.0.0.1:54321
 //! 放进自己的项目：cargo new my_server，cd my_server，cargo add socket2，再把本文件复制成 src/main.rs。
@@ -208,7 +214,11 @@ fn bind_failure(options: &Options, e: &std::io::Error) -> String {
              cargo run -p tcp_server_reuse -- 127.0.0.1:0（{e}）"
         ),
         ErrorKind::PermissionDenied => {
-            format!("没有权限绑定 {addr}：1024 以下的端口需要管理员权限，请换一个更大的端口（{e}）")
+            format!(
+                "没有权限绑定 {addr}：Linux 上 1024 以下的端口需要管理员权限；\
+                 Windows 上多半是这个端口被系统保留了（netsh interface ipv4 show excludedportrange protocol=tcp 能列出保留的端口）。\
+                 请换一个端口，比如用 127.0.0.1:0 让系统挑一个（{e}）"
+            )
         }
         ErrorKind::AddrNotAvailable => format!(
             "无法绑定 {addr}：这台机器上没有这个 IP，服务端只能绑定本机的地址，比如 127.0.0.1（{e}）"
