@@ -1038,6 +1038,13 @@ step_reuse() {
     fi
     # 这一次是客户端先关闭了连接：TIME_WAIT 留在了客户端那头，服务端的端口是空闲的。
     stop_role server "（没有连接时结束它，不会留下 TIME_WAIT）"
+    case $(uname -s) in
+      MINGW* | MSYS* | CYGWIN*)
+        # Windows 上不设任何选项的 bind 不会被 TIME_WAIT 挡住，再试几次也一样。
+        note "Windows 上看不到这个错误：那里不设选项的 bind 不会被 TIME_WAIT 挡住（见 docs/platforms.md）。"
+        break
+        ;;
+    esac
     if [ "$attempt" = 3 ]; then
       note "三次都是客户端先关闭了连接，没能重现这个错误；课后可以手动再试一次。"
       break
