@@ -151,7 +151,11 @@ fn bind_failure(addr: SocketAddr, e: &std::io::Error) -> String {
              先关掉它，或者换个端口：cargo run -p sticky_server -- 127.0.0.1:0（{e}）"
         ),
         ErrorKind::PermissionDenied => {
-            format!("没有权限绑定 {addr}：1024 以下的端口需要管理员权限，请换一个更大的端口（{e}）")
+            format!(
+                "没有权限绑定 {addr}：Linux 上 1024 以下的端口需要管理员权限；\
+                 Windows 上多半是这个端口被系统保留了（netsh interface ipv4 show excludedportrange protocol=tcp 能列出保留的端口）。\
+                 请换一个端口，比如用 127.0.0.1:0 让系统挑一个（{e}）"
+            )
         }
         ErrorKind::AddrNotAvailable => format!(
             "无法绑定 {addr}：这台机器上没有这个 IP，服务端只能绑定本机的地址，比如 127.0.0.1（{e}）"
