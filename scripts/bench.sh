@@ -86,6 +86,7 @@ times() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a / b }'; }
 # 12345 写成 12,345。
 thousands() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+SCRIPT_BEGAN=$(now_ns)
 
 # ---------------------------------------------------------------- 1. 从克隆到第一次运行
 
@@ -133,11 +134,13 @@ for round in $(seq "$ROUNDS"); do
       python) line=$(measure "$PYTHON" crates/lesson_checks/bench/time_server.py) ;;
     esac
     echo "第 $round 轮 $server：$line" >&2
-    echo "$server $(field rate "$line") $(field cpu_us_per_request "$line")" >>"$WORK/rates"
+    echo "$server $(field rate "$line") $(field cpu_us_per_request "$line") $(field cpu_share "$line")" >>"$WORK/rates"
   done
 done
 rate_of() { awk -v s="$1" '$1 == s { print $2 }' "$WORK/rates" | median; }
 cpu_of() { awk -v s="$1" '$1 == s { print $3 }' "$WORK/rates" | median; }
+# 服务端忙的时间占比：回声服务端几乎一直在忙（接近 1）才说明 CPU 没被别的程序占着。
+BUSY=$(awk '$1 == "echo" { print $4 }' "$WORK/rates" | median)
 
 # ---------------------------------------------------------------- 3. 启动到就绪
 
@@ -196,6 +199,10 @@ TABLE="$WORK/table.md"
   udp_row "地板：只收发的 Rust 回声服务端" echo
   udp_row "Rust \`time_server\`" rust
   udp_row "课程写法的 Python 时间服务器" python
+  if awk -v b="$BUSY" 'BEGIN { exit !(b < 0.9) }'; then
+    echo
+    echo "注意：量的时候回声服务端只有 $BUSY 的时间在忙，机器上还有别的程序在抢 CPU，这几行数字偏低，最好等机器闲下来再量一次。"
+  fi
   echo
   echo "### 启动到就绪"
   echo
@@ -216,13 +223,15 @@ TABLE="$WORK/table.md"
   echo "| \`cargo new\` 出来的 hello world，第一次 \`cargo build\` | ${HELLO_BUILD} s |"
   echo "| 整个工作区第一次 \`cargo build --workspace\` | ${WORKSPACE_BUILD} s |"
   echo "| \`touch\` 一下 \`time_server\` 的 \`main.rs\`，再 \`cargo build --workspace\` | ${REBUILD} s |"
-  echo "| 本脚本编译 release 版的全部程序 | ${RELEASE_BUILD} s |"
+  echo "| 本脚本编译 release 版的全部程序（target/ 里已经编译过的不再编译） | ${RELEASE_BUILD} s |"
   echo
   echo "### 浸泡"
   echo
   echo "\`LESSON_SOAK=$SOAK cargo test --release -p lesson_checks --test drills\`："
   echo
   while IFS= read -r line; do echo "- $line"; done <<<"$SOAK_LINES"
+  echo
+  echo "整个 \`scripts/bench.sh\` 从开始到量完用了 $(seconds_between "$SCRIPT_BEGAN" "$(now_ns)") s（包括上面所有的编译）。"
 } >"$TABLE"
 
 cat "$TABLE"
