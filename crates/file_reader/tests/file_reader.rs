@@ -259,23 +259,20 @@ fn an_unreadable_file_is_explained_in_one_line() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [
-        &["a.txt", "b.txt"][..],
-        &["--wait", "a.txt", "b.txt"],
-        &[""],
-        &["."],
-        &["--wiat"],
-    ] {
-        let reader = start(READER, args).finish();
-        assert_eq!(reader.code(), Some(2), "{args:?}\n{reader}");
-        assert!(reader.stderr.contains("用法：file_reader"), "{reader}");
-        assert_friendly_failure(&reader);
-    }
+    assert_bad_arguments_exit_2(
+        READER,
+        "file_reader",
+        &[
+            &["a.txt", "b.txt"],
+            &["--wait", "a.txt", "b.txt"],
+            &[""],
+            &["."],
+            &["--wiat"],
+        ],
+    );
 }
 
 #[test]
 fn help_prints_usage_and_exits_0() {
-    let reader = start(READER, &["--help"]).finish();
-    assert_eq!(reader.code(), Some(0), "{reader}");
-    assert!(reader.stdout.contains("--wait"), "{reader}");
+    assert_help_exits_0(READER, &["--help"], "--wait");
 }

@@ -309,20 +309,14 @@ fn a_path_that_is_not_utf8_is_used_as_it_is() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [&["a.txt", "b.txt"][..], &[""], &["."], &["--wait"], &["-x"]] {
-        let writer = start(WRITER, args).finish();
-        assert_eq!(writer.code(), Some(2), "{args:?}\n{writer}");
-        assert!(writer.stderr.contains("用法：file_writer"), "{writer}");
-        assert_friendly_failure(&writer);
-    }
+    assert_bad_arguments_exit_2(
+        WRITER,
+        "file_writer",
+        &[&["a.txt", "b.txt"], &[""], &["."], &["--wait"], &["-x"]],
+    );
 }
 
 #[test]
 fn help_prints_usage_and_exits_0() {
-    let writer = start(WRITER, &["--help"]).finish();
-    assert_eq!(writer.code(), Some(0), "{writer}");
-    assert!(
-        writer.stdout.contains("socket-lesson-message.txt"),
-        "{writer}"
-    );
+    assert_help_exits_0(WRITER, &["--help"], "socket-lesson-message.txt");
 }

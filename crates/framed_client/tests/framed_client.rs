@@ -225,17 +225,14 @@ fn no_server_says_start_one_first_within_5_seconds() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [&["8900"][..], &["127.0.0.1:8900", "extra"], &["::1:8900"]] {
-        let client = start(CLIENT, args).finish();
-        assert_eq!(client.code(), Some(2), "{args:?}\n{client}");
-        assert!(client.stderr.contains("用法：framed_client"), "{client}");
-        assert_friendly_failure(&client);
-    }
+    assert_bad_arguments_exit_2(
+        CLIENT,
+        "framed_client",
+        &[&["8900"], &["127.0.0.1:8900", "extra"], &["::1:8900"]],
+    );
 }
 
 #[test]
 fn help_prints_usage_and_exits_0() {
-    let client = start(CLIENT, &["--help"]).finish();
-    assert_eq!(client.code(), Some(0), "{client}");
-    assert!(client.stdout.contains("127.0.0.1:8900"), "{client}");
+    assert_help_exits_0(CLIENT, &["--help"], "127.0.0.1:8900");
 }

@@ -4,7 +4,7 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 use support::*;
 
@@ -325,43 +325,30 @@ fn works_over_ipv6_loopback() {
 
 #[test]
 fn a_taken_port_is_explained_in_one_line() {
-    let holder = TcpListener::bind("127.0.0.1:0").unwrap();
-    let taken = holder.local_addr().unwrap().to_string();
-    let server = start(SERVER, &[taken.as_str()]).finish();
-    assert_eq!(server.code(), Some(1), "{server}");
-    assert!(server.stderr.contains("端口被占用"), "{server}");
-    assert!(server.stderr.contains(&taken), "{server}");
-    assert_eq!(server.stderr.lines().count(), 1, "{server}");
-    assert_friendly_failure(&server);
+    assert_taken_tcp_port_is_explained(SERVER);
 }
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [
-        &["localhost"][..],
-        &["127.0.0.1"],
-        &["127.0.0.1:99999"],
-        &["127.0.0.1:0", "extra"],
-    ] {
-        let server = start(SERVER, args).finish();
-        assert_eq!(server.code(), Some(2), "{args:?}\n{server}");
-        assert!(server.stderr.contains("用法：framed_server"), "{server}");
-        assert_friendly_failure(&server);
-    }
+    assert_bad_arguments_exit_2(
+        SERVER,
+        "framed_server",
+        &[
+            &["localhost"],
+            &["127.0.0.1"],
+            &["127.0.0.1:99999"],
+            &["127.0.0.1:0", "extra"],
+        ],
+    );
 }
 
 #[cfg(unix)]
 #[test]
 fn an_argument_that_is_not_utf8_exits_2() {
-    use std::os::unix::ffi::OsStrExt;
-    let server = start(SERVER, &[std::ffi::OsStr::from_bytes(b"127.0.0.1:\xff")]).finish();
-    assert_eq!(server.code(), Some(2), "{server}");
-    assert_friendly_failure(&server);
+    assert_non_utf8_argument_exits_2(SERVER, b"127.0.0.1:\xff");
 }
 
 #[test]
 fn help_prints_usage_and_exits_0() {
-    let server = start(SERVER, &["--help"]).finish();
-    assert_eq!(server.code(), Some(0), "{server}");
-    assert!(server.stdout.contains("127.0.0.1:8900"), "{server}");
+    assert_help_exits_0(SERVER, &["--help"], "127.0.0.1:8900");
 }

@@ -401,3 +401,102 @@ pub fn workspace_binary(name: &str) -> PathBuf {
 pub fn crate_file(manifest_dir: &str, relative: &str) -> PathBuf {
     Path::new(manifest_dir).join(relative)
 }
+
+/// 断言每一组参数都是错的：程序以 2 退出，stderr 里有 `用法：{usage_name}`，错误信息是给人看的中文。
+/// 失败信息里带着是哪一组参数。
+pub fn assert_bad_arguments_exit_2(
+    program: impl AsRef<OsStr>,
+    usage_name: &str,
+    cases: &[&[&str]],
+) {
+    assert_bad_arguments_exit_2_and(program, usage_name, cases, |_, _| {});
+}
+
+/// 和 `assert_bad_arguments_exit_2` 一样，另外对每组参数的运行结果再做 `also` 里的检查
+/// （比如"参数错了就不该打印任何东西"）。
+pub fn assert_bad_arguments_exit_2_and(
+    program: impl AsRef<OsStr>,
+    usage_name: &str,
+    cases: &[&[&str]],
+    also: impl Fn(&[&str], &Finished),
+) {
+    let usage = format!("用法：{usage_name}");
+    for args in cases {
+        let run = start(program.as_ref(), args).finish();
+        assert_eq!(run.code(), Some(2), "{args:?}\n{run}");
+        assert!(run.stderr.contains(&usage), "{args:?}\n{run}");
+        also(args, &run);
+        assert_friendly_failure(&run);
+    }
+}
+
+/// 断言一个不是 UTF-8 的参数（`bytes` 原样传给程序）让程序以 2 退出，错误信息是给人看的中文，而不是 panic。
+#[cfg(unix)]
+pub fn assert_non_utf8_argument_exits_2(program: impl AsRef<OsStr>, bytes: &[u8]) {
+    use std::os::unix::ffi::OsStrExt;
+    let run = start(program, &[OsStr::from_bytes(bytes)]).finish();
+    assert_eq!(run.code(), Some(2), "{run}");
+    assert_friendly_failure(&run);
+}
+
+/// 用 `args`（比如 `["--help"]`）运行程序：断言它以 0 退出、stdout 里有 `must_contain`。
+/// 返回运行结果，调用者可以再检查别的。
+pub fn assert_help_exits_0(
+    program: impl AsRef<OsStr>,
+    args: &[&str],
+    must_contain: &str,
+) -> Finished {
+    assert_help_exits_0_within(program, args, must_contain, PATIENCE)
+}
+
+/// 和 `assert_help_exits_0` 一样，但程序必须在 `patience` 内退出。
+pub fn assert_help_exits_0_within(
+    program: impl AsRef<OsStr>,
+    args: &[&str],
+    must_contain: &str,
+    patience: Duration,
+) -> Finished {
+    let run = start(program, args).finish_within(patience);
+    assert_eq!(run.code(), Some(0), "{args:?}\n{run}");
+    assert!(run.stdout.contains(must_contain), "{args:?}\n{run}");
+    run
+}
+
+/// 先用一个 TCP 监听占住本机的一个端口，再让服务端去绑定它：断言服务端以 1 退出，
+/// stderr 只有一行、说了"端口被占用"和那个地址，而且是给人看的中文。返回运行结果，调用者可以再检查别的。
+pub fn assert_taken_tcp_port_is_explained(program: impl AsRef<OsStr>) -> Finished {
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = holder.local_addr().unwrap();
+    assert_taken_port_is_explained(program, taken, PATIENCE)
+}
+
+/// 和 `assert_taken_tcp_port_is_explained` 一样，但占住端口的是一个 UDP 套接字。
+pub fn assert_taken_udp_port_is_explained(program: impl AsRef<OsStr>) -> Finished {
+    assert_taken_udp_port_is_explained_within(program, PATIENCE)
+}
+
+/// 和 `assert_taken_udp_port_is_explained` 一样，但服务端必须在 `patience` 内退出。
+pub fn assert_taken_udp_port_is_explained_within(
+    program: impl AsRef<OsStr>,
+    patience: Duration,
+) -> Finished {
+    let holder = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let taken = holder.local_addr().unwrap();
+    assert_taken_port_is_explained(program, taken, patience)
+}
+
+/// 端口 `taken` 已经被别人占着（调用者在整个运行期间都拿着它）时，服务端该怎么失败。
+fn assert_taken_port_is_explained(
+    program: impl AsRef<OsStr>,
+    taken: SocketAddr,
+    patience: Duration,
+) -> Finished {
+    let taken = taken.to_string();
+    let run = start(program, &[taken.as_str()]).finish_within(patience);
+    assert_eq!(run.code(), Some(1), "{run}");
+    assert!(run.stderr.contains("端口被占用"), "{run}");
+    assert!(run.stderr.contains(&taken), "{run}");
+    assert_eq!(run.stderr.lines().count(), 1, "{run}");
+    assert_friendly_failure(&run);
+    run
+}

@@ -269,17 +269,14 @@ fn forced_colour_wraps_the_reply_in_the_lessons_blue() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [&["8081"][..], &["127.0.0.1:8081", "extra"], &["::1:8081"]] {
-        let client = start(CLIENT, args).finish();
-        assert_eq!(client.code(), Some(2), "{args:?}\n{client}");
-        assert!(client.stderr.contains("用法：qq_client"), "{client}");
-        assert_friendly_failure(&client);
-    }
+    assert_bad_arguments_exit_2(
+        CLIENT,
+        "qq_client",
+        &[&["8081"], &["127.0.0.1:8081", "extra"], &["::1:8081"]],
+    );
 }
 
 #[test]
 fn help_prints_usage_and_exits_0() {
-    let client = start(CLIENT, &["-h"]).finish();
-    assert_eq!(client.code(), Some(0), "{client}");
-    assert!(client.stdout.contains("127.0.0.1:8081"), "{client}");
+    assert_help_exits_0(CLIENT, &["-h"], "127.0.0.1:8081");
 }

@@ -297,31 +297,30 @@ fn the_table_has_one_row_per_socket() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [&["127.0.0.1:0"][..], &["--verbose"], &["--help", "extra"]] {
-        let out = start(PROGRAM, args).finish();
-        assert_eq!(out.code(), Some(2), "{args:?}\n{out}");
-        assert!(out.stderr.contains("用法：socket_params"), "{out}");
-        assert!(out.stderr.contains("不需要参数"), "{out}");
-        assert!(out.stdout.is_empty(), "参数错了就不该打印表：{out}");
-        assert_friendly_failure(&out);
-    }
+    assert_bad_arguments_exit_2_and(
+        PROGRAM,
+        "socket_params",
+        &[&["127.0.0.1:0"], &["--verbose"], &["--help", "extra"]],
+        |args, out| {
+            assert!(out.stderr.contains("不需要参数"), "{args:?}\n{out}");
+            assert!(
+                out.stdout.is_empty(),
+                "参数错了就不该打印表：{args:?}\n{out}"
+            );
+        },
+    );
 }
 
 #[cfg(unix)]
 #[test]
 fn an_argument_that_is_not_utf8_exits_2() {
-    use std::os::unix::ffi::OsStrExt;
-    let out = start(PROGRAM, &[std::ffi::OsStr::from_bytes(b"\xff")]).finish();
-    assert_eq!(out.code(), Some(2), "{out}");
-    assert_friendly_failure(&out);
+    assert_non_utf8_argument_exits_2(PROGRAM, b"\xff");
 }
 
 #[test]
 fn help_prints_usage_and_exits_0() {
     for flag in ["--help", "-h"] {
-        let out = start(PROGRAM, &[flag]).finish();
-        assert_eq!(out.code(), Some(0), "{out}");
-        assert!(out.stdout.contains("用法：socket_params"), "{out}");
+        let out = assert_help_exits_0(PROGRAM, &[flag], "用法：socket_params");
         assert!(!out.stdout.contains("| "), "--help 不该打印表：{out}");
     }
 }

@@ -162,17 +162,14 @@ fn a_garbage_answer_is_printed_escaped_and_capped() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [&["8899"][..], &["127.0.0.1:8899", "extra"], &["::1:8899"]] {
-        let client = start(CLIENT, args).finish();
-        assert_eq!(client.code(), Some(2), "{args:?}\n{client}");
-        assert!(client.stderr.contains("用法：sticky_client"), "{client}");
-        assert_friendly_failure(&client);
-    }
+    assert_bad_arguments_exit_2(
+        CLIENT,
+        "sticky_client",
+        &[&["8899"], &["127.0.0.1:8899", "extra"], &["::1:8899"]],
+    );
 }
 
 #[test]
 fn help_prints_usage_and_exits_0() {
-    let client = start(CLIENT, &["--help"]).finish();
-    assert_eq!(client.code(), Some(0), "{client}");
-    assert!(client.stdout.contains("127.0.0.1:8899"), "{client}");
+    assert_help_exits_0(CLIENT, &["--help"], "127.0.0.1:8899");
 }

@@ -114,10 +114,9 @@ fn a_garbage_answer_is_printed_escaped() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [&["8898"][..], &["127.0.0.1:8898", "extra"], &["::1:8898"]] {
-        let client = start(CLIENT, args).finish();
-        assert_eq!(client.code(), Some(2), "{args:?}\n{client}");
-        assert!(client.stderr.contains("用法：tcp_client"), "{client}");
-        assert_friendly_failure(&client);
-    }
+    assert_bad_arguments_exit_2(
+        CLIENT,
+        "tcp_client",
+        &[&["8898"], &["127.0.0.1:8898", "extra"], &["::1:8898"]],
+    );
 }

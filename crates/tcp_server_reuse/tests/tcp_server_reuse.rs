@@ -239,26 +239,22 @@ fn a_silent_peer_is_dropped_after_the_read_timeout() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [
-        &["--reuse-please"][..],
-        &["--reuse-please", "127.0.0.1:0"],
-        &["localhost"],
-        &["127.0.0.1"],
-        &["127.0.0.1:99999"],
-        &["--no-reuse", "127.0.0.1"],
-        &["127.0.0.1:0", "127.0.0.1:0"],
-        &["--no-reuse", "--no-reuse"],
-        &["--no-reuse", "127.0.0.1:0", "extra"],
-    ] {
-        let server = start(SERVER, args).finish();
-        assert_eq!(server.code(), Some(2), "{args:?}\n{server}");
-        assert!(server.stdout.is_empty(), "{args:?}\n{server}");
-        assert!(
-            server.stderr.contains("用法：tcp_server_reuse"),
-            "{args:?}\n{server}"
-        );
-        assert_friendly_failure(&server);
-    }
+    assert_bad_arguments_exit_2_and(
+        SERVER,
+        "tcp_server_reuse",
+        &[
+            &["--reuse-please"],
+            &["--reuse-please", "127.0.0.1:0"],
+            &["localhost"],
+            &["127.0.0.1"],
+            &["127.0.0.1:99999"],
+            &["--no-reuse", "127.0.0.1"],
+            &["127.0.0.1:0", "127.0.0.1:0"],
+            &["--no-reuse", "--no-reuse"],
+            &["--no-reuse", "127.0.0.1:0", "extra"],
+        ],
+        |args, server| assert!(server.stdout.is_empty(), "{args:?}\n{server}"),
+    );
     let unknown = start(SERVER, &["--reuse-please"]).finish();
     assert!(unknown.stderr.contains("「--reuse-please」"), "{unknown}");
 }
@@ -266,18 +262,13 @@ fn bad_arguments_exit_2_with_usage() {
 #[cfg(unix)]
 #[test]
 fn an_argument_that_is_not_utf8_exits_2() {
-    use std::os::unix::ffi::OsStrExt;
-    let server = start(SERVER, &[std::ffi::OsStr::from_bytes(b"127.0.0.1:\xff")]).finish();
-    assert_eq!(server.code(), Some(2), "{server}");
-    assert_friendly_failure(&server);
+    assert_non_utf8_argument_exits_2(SERVER, b"127.0.0.1:\xff");
 }
 
 #[test]
 fn help_prints_usage_and_exits_0() {
     for args in [&["--help"][..], &["-h"], &["--no-reuse", "--help"]] {
-        let server = start(SERVER, args).finish();
-        assert_eq!(server.code(), Some(0), "{args:?}\n{server}");
-        assert!(server.stdout.contains("127.0.0.1:8898"), "{server}");
+        let server = assert_help_exits_0(SERVER, args, "127.0.0.1:8898");
         assert!(server.stdout.contains("--no-reuse"), "{server}");
     }
 }

@@ -150,28 +150,26 @@ fn the_reading_is_computed_from_this_runs_numbers() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [
-        &["0.1"][..],
-        &["61"],
-        &["abc"],
-        &["NaN"],
-        &["inf"],
-        &["-3"],
-        &["1", "2"],
-    ] {
-        let run = start(PROGRAM, args).finish();
-        assert_eq!(run.code(), Some(2), "{args:?}\n{run}");
-        assert!(run.stderr.contains("用法：tcp_vs_udp"), "{run}");
-        assert!(run.stdout.is_empty(), "坏参数不该开始测量：\n{run}");
-        assert_friendly_failure(&run);
-    }
+    assert_bad_arguments_exit_2_and(
+        PROGRAM,
+        "tcp_vs_udp",
+        &[
+            &["0.1"],
+            &["61"],
+            &["abc"],
+            &["NaN"],
+            &["inf"],
+            &["-3"],
+            &["1", "2"],
+        ],
+        |args, run| assert!(run.stdout.is_empty(), "坏参数不该开始测量：{args:?}\n{run}"),
+    );
 }
 
 #[test]
 fn help_prints_usage_and_exits_0() {
     for flag in ["-h", "--help"] {
-        let run = start(PROGRAM, &[flag]).finish();
-        assert_eq!(run.code(), Some(0), "{run}");
+        let run = assert_help_exits_0(PROGRAM, &[flag], "用法：tcp_vs_udp");
         assert!(run.stdout.starts_with("用法：tcp_vs_udp"), "{run}");
     }
 }

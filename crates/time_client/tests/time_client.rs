@@ -273,23 +273,20 @@ fn being_paused_and_resumed_while_waiting_is_not_an_error() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [
-        &["9000"][..],
-        &["localhost:9000"],
-        &["127.0.0.1:9000", "extra"],
-        &["::1:9000"],
-    ] {
-        let client = start(CLIENT, args).finish();
-        assert_eq!(client.code(), Some(2), "{args:?}\n{client}");
-        assert!(client.stderr.contains("用法：time_client"), "{client}");
-        assert!(!client.stdout.contains(PROMPT), "{client}");
-        assert_friendly_failure(&client);
-    }
+    assert_bad_arguments_exit_2_and(
+        CLIENT,
+        "time_client",
+        &[
+            &["9000"],
+            &["localhost:9000"],
+            &["127.0.0.1:9000", "extra"],
+            &["::1:9000"],
+        ],
+        |args, client| assert!(!client.stdout.contains(PROMPT), "{args:?}\n{client}"),
+    );
 }
 
 #[test]
 fn help_prints_usage_and_exits_0() {
-    let client = start(CLIENT, &["-h"]).finish();
-    assert_eq!(client.code(), Some(0), "{client}");
-    assert!(client.stdout.contains("127.0.0.1:9000"), "{client}");
+    assert_help_exits_0(CLIENT, &["-h"], "127.0.0.1:9000");
 }

@@ -158,22 +158,19 @@ fn datagrams_from_strangers_are_not_taken_for_the_reply() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    for args in [
-        &["9000"][..],
-        &["localhost:9000"],
-        &["127.0.0.1:9000", "extra"],
-        &["::1:9000"],
-    ] {
-        let client = start(CLIENT, args).finish();
-        assert_eq!(client.code(), Some(2), "{args:?}\n{client}");
-        assert!(client.stderr.contains("用法：udp_client"), "{client}");
-        assert_friendly_failure(&client);
-    }
+    assert_bad_arguments_exit_2(
+        CLIENT,
+        "udp_client",
+        &[
+            &["9000"],
+            &["localhost:9000"],
+            &["127.0.0.1:9000", "extra"],
+            &["::1:9000"],
+        ],
+    );
 }
 
 #[test]
 fn help_prints_usage_and_exits_0() {
-    let client = start(CLIENT, &["-h"]).finish();
-    assert_eq!(client.code(), Some(0), "{client}");
-    assert!(client.stdout.contains("127.0.0.1:9000"), "{client}");
+    assert_help_exits_0(CLIENT, &["-h"], "127.0.0.1:9000");
 }

@@ -175,12 +175,11 @@ fn a_garbage_answer_is_printed_escaped() {
 #[test]
 fn bad_arguments_exit_2_with_usage() {
     let too_long = format!("/tmp/{}.sock", "a".repeat(120));
-    for args in [&["/tmp/a.sock", "extra"][..], &[""], &[too_long.as_str()]] {
-        let client = start(CLIENT, args).finish();
-        assert_eq!(client.code(), Some(2), "{args:?}\n{client}");
-        assert!(client.stderr.contains("用法：unix_client"), "{client}");
-        assert_friendly_failure(&client);
-    }
+    assert_bad_arguments_exit_2(
+        CLIENT,
+        "unix_client",
+        &[&["/tmp/a.sock", "extra"], &[""], &[too_long.as_str()]],
+    );
     let client = start(CLIENT, &[too_long.as_str()]).finish();
     assert!(client.stderr.contains("太长了"), "{client}");
     assert!(client.stderr.contains("SUN_LEN"), "{client}");
@@ -188,7 +187,5 @@ fn bad_arguments_exit_2_with_usage() {
 
 #[test]
 fn help_prints_usage_and_exits_0() {
-    let client = start(CLIENT, &["-h"]).finish();
-    assert_eq!(client.code(), Some(0), "{client}");
-    assert!(client.stdout.contains("socket-lesson.sock"), "{client}");
+    assert_help_exits_0(CLIENT, &["-h"], "socket-lesson.sock");
 }

@@ -267,12 +267,11 @@ fn a_path_that_is_not_utf8_still_works() {
 #[test]
 fn bad_arguments_exit_2_with_usage() {
     let too_long = format!("/tmp/{}.sock", "a".repeat(120));
-    for args in [&["/tmp/a.sock", "extra"][..], &[""], &[too_long.as_str()]] {
-        let server = start(SERVER, args).finish();
-        assert_eq!(server.code(), Some(2), "{args:?}\n{server}");
-        assert!(server.stderr.contains("用法：unix_server"), "{server}");
-        assert_friendly_failure(&server);
-    }
+    assert_bad_arguments_exit_2(
+        SERVER,
+        "unix_server",
+        &[&["/tmp/a.sock", "extra"], &[""], &[too_long.as_str()]],
+    );
     let server = start(SERVER, &[too_long.as_str()]).finish();
     assert!(server.stderr.contains("太长了"), "{server}");
     assert!(!Path::new(&too_long).exists());
@@ -280,7 +279,5 @@ fn bad_arguments_exit_2_with_usage() {
 
 #[test]
 fn help_prints_usage_and_exits_0() {
-    let server = start(SERVER, &["--help"]).finish();
-    assert_eq!(server.code(), Some(0), "{server}");
-    assert!(server.stdout.contains("socket-lesson.sock"), "{server}");
+    assert_help_exits_0(SERVER, &["--help"], "socket-lesson.sock");
 }
