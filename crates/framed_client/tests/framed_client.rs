@@ -4,7 +4,7 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+
 use std::time::{Duration, Instant};
 use support::*;
 
@@ -14,20 +14,9 @@ fn python_peer(name: &str) -> std::path::PathBuf {
     crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
 }
 
-/// 一个测试里自己写的服务端：接一个连接，把它交给 `behave` 处理。
-fn fake_server(behave: impl FnOnce(TcpStream) + Send + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    std::thread::spawn(move || {
-        let (conn, _) = listener.accept().unwrap();
-        behave(conn);
-    });
-    addr
-}
-
 /// 一个读完客户端全部数据、再回复 `reply` 原始字节的服务端。
 fn replying_server(reply: Vec<u8>) -> String {
-    fake_server(move |mut conn| {
+    fake_tcp_server(move |mut conn| {
         let _ = conn.read_to_end(&mut Vec::new());
         let _ = conn.write_all(&reply);
     })
@@ -68,7 +57,7 @@ fn a_python_server_using_struct_gets_six_whole_messages() {
 #[test]
 fn the_bytes_on_the_wire_are_big_endian_length_then_body() {
     let (wire, got) = std::sync::mpsc::channel();
-    let addr = fake_server(move |mut conn| {
+    let addr = fake_tcp_server(move |mut conn| {
         let mut bytes = Vec::new();
         // 读到客户端关闭发送方向（read_to_end 返回）才回复：证明客户端确实 shutdown 了。
         conn.read_to_end(&mut bytes).unwrap();
@@ -100,7 +89,7 @@ fn the_bytes_on_the_wire_are_big_endian_length_then_body() {
 
 #[test]
 fn a_reply_split_into_pieces_is_put_back_together() {
-    let addr = fake_server(|mut conn| {
+    let addr = fake_tcp_server(|mut conn| {
         let _ = conn.read_to_end(&mut Vec::new());
         conn.set_nodelay(true).unwrap();
         for piece in frame("分成好几段的回复".as_bytes()).chunks(2) {
@@ -136,7 +125,7 @@ fn works_over_ipv6_loopback() {
 #[test]
 fn an_oversized_reply_length_is_refused_at_once() {
     let (hold, held) = std::sync::mpsc::channel::<()>();
-    let addr = fake_server(move |mut conn| {
+    let addr = fake_tcp_server(move |mut conn| {
         let _ = conn.read_to_end(&mut Vec::new());
         // 只发报头，连接保持打开：客户端必须只看报头就拒绝，而不是等 4 GiB 的正文。
         conn.write_all(&0xFFFF_FFFFu32.to_be_bytes()).unwrap();
@@ -180,7 +169,7 @@ fn a_server_that_closes_without_answering_is_explained() {
 #[test]
 fn a_server_that_never_answers_is_given_up_on() {
     let (hold, held) = std::sync::mpsc::channel::<()>();
-    let addr = fake_server(move |mut conn| {
+    let addr = fake_tcp_server(move |mut conn| {
         let _ = conn.read_to_end(&mut Vec::new());
         let _ = held.recv();
     });

@@ -500,3 +500,23 @@ fn assert_taken_port_is_explained(
     assert_friendly_failure(&run);
     run
 }
+
+/// 测试自己扮演的 TCP 服务端：在本机系统挑的端口上接一个连接，交给 `behave` 处理（在另一个线程里）。
+/// 返回它的地址，给要测试的客户端当参数。
+pub fn fake_tcp_server(behave: impl FnOnce(std::net::TcpStream) + Send + 'static) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        behave(conn);
+    });
+    addr
+}
+
+/// 测试自己拿着的 UDP 套接字，扮演服务端；收数据报的等待有期限，测试不会卡住。
+pub fn fake_udp_server() -> (std::net::UdpSocket, String) {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    let addr = socket.local_addr().unwrap().to_string();
+    (socket, addr)
+}

@@ -4,7 +4,7 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+
 use std::time::{Duration, Instant};
 use support::*;
 
@@ -12,17 +12,6 @@ const CLIENT: &str = env!("CARGO_BIN_EXE_sticky_client");
 
 fn python_peer(name: &str) -> std::path::PathBuf {
     crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
-}
-
-/// 一个测试里自己写的服务端：接一个连接，把它交给 `behave` 处理。
-fn fake_server(behave: impl FnOnce(TcpStream) + Send + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    std::thread::spawn(move || {
-        let (conn, _) = listener.accept().unwrap();
-        behave(conn);
-    });
-    addr
 }
 
 #[test]
@@ -62,7 +51,7 @@ fn a_python_server_reads_the_six_sends_in_fewer_recvs() {
 #[test]
 fn the_bytes_on_the_wire_are_the_messages_back_to_back_then_eof() {
     let (wire, got) = std::sync::mpsc::channel();
-    let addr = fake_server(move |mut conn| {
+    let addr = fake_tcp_server(move |mut conn| {
         let mut bytes = Vec::new();
         // 读到客户端关闭发送方向（read_to_end 返回）才回复：证明客户端确实 shutdown 了。
         conn.read_to_end(&mut bytes).unwrap();
@@ -113,7 +102,7 @@ fn no_server_says_start_one_first_within_5_seconds() {
 #[test]
 fn a_server_that_never_answers_is_given_up_on() {
     let (hold, held) = std::sync::mpsc::channel::<()>();
-    let addr = fake_server(move |mut conn| {
+    let addr = fake_tcp_server(move |mut conn| {
         // 把数据读完，但一个字也不回、也不关闭，直到测试结束。
         let _ = conn.read_to_end(&mut Vec::new());
         let _ = held.recv();
@@ -129,7 +118,7 @@ fn a_server_that_never_answers_is_given_up_on() {
 
 #[test]
 fn a_server_that_closes_without_answering_is_explained() {
-    let addr = fake_server(|mut conn| {
+    let addr = fake_tcp_server(|mut conn| {
         let _ = conn.read_to_end(&mut Vec::new());
     });
     let client = start(CLIENT, &[addr.as_str()]).finish();
@@ -140,7 +129,7 @@ fn a_server_that_closes_without_answering_is_explained() {
 
 #[test]
 fn a_garbage_answer_is_printed_escaped_and_capped() {
-    let addr = fake_server(|mut conn| {
+    let addr = fake_tcp_server(|mut conn| {
         let _ = conn.read_to_end(&mut Vec::new());
         let mut garbage = b"\x1b]0;owned\x07\x1b[2J\xff\0".to_vec();
         garbage.extend([b'y'; 5000]);

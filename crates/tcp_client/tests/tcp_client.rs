@@ -4,7 +4,6 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 use support::*;
 
@@ -12,17 +11,6 @@ const CLIENT: &str = env!("CARGO_BIN_EXE_tcp_client");
 
 fn python_peer(name: &str) -> std::path::PathBuf {
     crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
-}
-
-/// 一个测试里自己写的服务端：接一个连接，把收到的交给 `behave` 处理。
-fn fake_server(behave: impl FnOnce(std::net::TcpStream) + Send + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    std::thread::spawn(move || {
-        let (conn, _) = listener.accept().unwrap();
-        behave(conn);
-    });
-    addr
 }
 
 #[test]
@@ -68,7 +56,7 @@ fn no_server_says_start_one_first_within_5_seconds() {
 #[test]
 fn a_server_that_never_answers_is_given_up_on() {
     let (hold, held) = std::sync::mpsc::channel::<()>();
-    let addr = fake_server(move |conn| {
+    let addr = fake_tcp_server(move |conn| {
         // 连接保持打开、一个字也不回，直到测试结束。
         let _ = held.recv();
         drop(conn);
@@ -84,7 +72,7 @@ fn a_server_that_never_answers_is_given_up_on() {
 
 #[test]
 fn a_server_that_closes_without_answering_is_explained() {
-    let addr = fake_server(|mut conn| {
+    let addr = fake_tcp_server(|mut conn| {
         let mut buffer = [0u8; 64];
         let _ = conn.read(&mut buffer);
     });
@@ -96,7 +84,7 @@ fn a_server_that_closes_without_answering_is_explained() {
 
 #[test]
 fn a_garbage_answer_is_printed_escaped() {
-    let addr = fake_server(|mut conn| {
+    let addr = fake_tcp_server(|mut conn| {
         let mut buffer = [0u8; 64];
         let _ = conn.read(&mut buffer);
         conn.write_all(b"\x1b]0;owned\x07\x1b[2J\xff\0").unwrap();

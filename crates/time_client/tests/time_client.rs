@@ -33,14 +33,6 @@ fn python_answer(server: &Running, count: usize) -> String {
     line.trim_start_matches("<=== ").to_string()
 }
 
-/// 测试自己拿着的 UDP 套接字，扮演服务器；收数据报的等待有期限，测试不会卡住。
-fn fake_server() -> (UdpSocket, String) {
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket.set_read_timeout(Some(PATIENCE)).unwrap();
-    let addr = socket.local_addr().unwrap().to_string();
-    (socket, addr)
-}
-
 /// 收客户端发来的一个数据报，返回（内容，客户端的地址）。
 fn receive(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     let mut buffer = [0u8; 2048];
@@ -131,7 +123,7 @@ fn end_of_input_at_the_first_prompt_exits_0() {
 
 #[test]
 fn a_line_that_is_not_utf8_is_not_sent_and_the_prompt_comes_back() {
-    let (socket, addr) = fake_server();
+    let (socket, addr) = fake_udp_server();
     let mut client = start(CLIENT, &[addr.as_str()]);
     client.wait_stdout_count(PROMPT, 1);
     client.type_raw(b"%Y\xff\n");
@@ -172,7 +164,7 @@ fn no_server_says_start_one_first_at_once() {
 #[test]
 fn a_server_that_never_answers_is_given_up_on_after_5_seconds() {
     // 套接字一直开着、收下数据报，却不回答：系统不会回"端口不可达"，客户端只能靠超时。
-    let (socket, addr) = fake_server();
+    let (socket, addr) = fake_udp_server();
     let mut client = start(CLIENT, &[addr.as_str()]);
     client.wait_stdout_count(PROMPT, 1);
     let began = Instant::now();
@@ -193,7 +185,7 @@ fn a_server_that_never_answers_is_given_up_on_after_5_seconds() {
 
 #[test]
 fn a_garbage_answer_is_printed_escaped() {
-    let (socket, addr) = fake_server();
+    let (socket, addr) = fake_udp_server();
     let mut client = start(CLIENT, &[addr.as_str()]);
     client.wait_stdout_count(PROMPT, 1);
     client.type_line("%Y");
@@ -217,7 +209,7 @@ fn a_garbage_answer_is_printed_escaped() {
 
 #[test]
 fn an_answer_longer_than_1024_bytes_is_cut() {
-    let (socket, addr) = fake_server();
+    let (socket, addr) = fake_udp_server();
     let mut client = start(CLIENT, &[addr.as_str()]);
     client.wait_stdout_count(PROMPT, 1);
     client.type_line("%A");
@@ -236,7 +228,7 @@ fn an_answer_longer_than_1024_bytes_is_cut() {
 #[cfg(target_os = "linux")]
 #[test]
 fn being_paused_and_resumed_while_waiting_is_not_an_error() {
-    let (socket, addr) = fake_server();
+    let (socket, addr) = fake_udp_server();
     let mut client = start(CLIENT, &[addr.as_str()]);
     client.wait_stdout_count(PROMPT, 1);
     client.type_line("%%");

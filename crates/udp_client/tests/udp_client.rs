@@ -13,14 +13,6 @@ fn python_peer(name: &str) -> std::path::PathBuf {
     crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
 }
 
-/// 测试自己拿着的 UDP 套接字，扮演服务端；收数据报的等待有期限，测试不会卡住。
-fn fake_server() -> (UdpSocket, String) {
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket.set_read_timeout(Some(PATIENCE)).unwrap();
-    let addr = socket.local_addr().unwrap().to_string();
-    (socket, addr)
-}
-
 /// 收客户端发来的一个数据报，返回（内容，客户端的地址）。
 fn receive(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     let mut buffer = [0u8; 2048];
@@ -65,7 +57,7 @@ fn works_over_ipv6_loopback() {
 
 #[test]
 fn says_which_port_the_os_picked_for_it() {
-    let (socket, addr) = fake_server();
+    let (socket, addr) = fake_udp_server();
     let client = start(CLIENT, &[addr.as_str()]);
     let (datagram, from) = receive(&socket);
     assert_eq!(datagram, b"hello");
@@ -100,7 +92,7 @@ fn no_server_says_start_one_first_at_once() {
 #[test]
 fn a_server_that_never_answers_is_given_up_on_after_5_seconds() {
     // 套接字一直开着、收下数据报，却不回答：系统不会回"端口不可达"，客户端只能靠超时。
-    let (socket, addr) = fake_server();
+    let (socket, addr) = fake_udp_server();
     let began = Instant::now();
     let client = start(CLIENT, &[addr.as_str()]);
     let (datagram, _) = receive(&socket);
@@ -119,7 +111,7 @@ fn a_server_that_never_answers_is_given_up_on_after_5_seconds() {
 
 #[test]
 fn a_garbage_answer_is_printed_escaped() {
-    let (socket, addr) = fake_server();
+    let (socket, addr) = fake_udp_server();
     let client = start(CLIENT, &[addr.as_str()]);
     let (_, from) = receive(&socket);
     socket
@@ -139,7 +131,7 @@ fn a_garbage_answer_is_printed_escaped() {
 #[test]
 fn datagrams_from_strangers_are_not_taken_for_the_reply() {
     // connect 之后，内核只把来自服务端地址的数据报交给客户端。
-    let (socket, addr) = fake_server();
+    let (socket, addr) = fake_udp_server();
     let client = start(CLIENT, &[addr.as_str()]);
     let (_, from) = receive(&socket);
     let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();
