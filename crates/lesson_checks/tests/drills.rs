@@ -298,6 +298,8 @@ fn time_server_survives_a_soak_of_crafted_and_random_datagrams() {
         "{year:?}"
     );
 
+    // time_server 的日志攒着写、闲下来才写出去：等它写完再结束它。
+    server.wait_stdout_count("===> ", soaked.answered + 2);
     let server = server.kill();
     assert_was_alive(&server);
     assert_no_raw_control(&server.stdout_raw);
@@ -419,6 +421,7 @@ fn time_server_answers_fifty_students_each_their_own() {
             );
         }
     }
+    server.wait_stdout_count("===> ", STUDENTS * QUESTIONS);
     let server = server.kill();
     assert_was_alive(&server);
     assert_eq!(server.stdout.matches("===> ").count(), STUDENTS * QUESTIONS);

@@ -93,8 +93,7 @@ fn time_client_asks_time_server() {
             && answer.ends_with('年'),
         "{client}"
     );
-    let server = server.kill();
-    assert!(server.stdout.contains("===> %Y年"), "{server}");
+    server.wait_stdout("===> %Y年");
 }
 
 #[test]

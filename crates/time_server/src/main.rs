@@ -18,14 +18,15 @@
 //! cargo add chrono --no-default-features --features clock（用来读本地时间、按格式输出），
 //! 再把本文件复制成 src/main.rs。
 //!
-//! 退出码：服务端一直运行，按 Ctrl-C 结束；1 启动时出错（端口被占用……）；2 参数写错了。
+//! 退出码：服务端一直运行，按 Ctrl-C 结束；1 启动时出错（端口被占用……），或者日志写不出去了；2 参数写错了。
 //! 客户端发来什么都不会让它退出：看不懂的格式只会换来一句以"错误："开头的回答。
 
 use chrono::Local;
-use std::fmt::Write;
-use std::io::ErrorKind;
+use std::fmt::Write as _;
+use std::io::{self, BufWriter, ErrorKind, Write as _};
 use std::net::{SocketAddr, UdpSocket};
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// 课程用的地址：本机回环地址 127.0.0.1，端口 9000。
 const DEFAULT_ADDR: &str = "127.0.0.1:9000";
@@ -33,6 +34,8 @@ const DEFAULT_ADDR: &str = "127.0.0.1:9000";
 const BUFFER_SIZE: usize = 1024;
 /// 客户端发来空数据报时用的格式，和课程一样：年-月-日 时:分:秒。
 const DEFAULT_FORMAT: &str = "%Y-%m-%d %X";
+/// 这么久没有新请求，就把攒着的日志写到屏幕上。0.1 秒，看着屏幕的人觉察不到。
+const LOG_FLUSH_AFTER: Duration = Duration::from_millis(100);
 const USAGE: &str =
     "用法：time_server [绑定地址]    例如 127.0.0.1:9000（默认）、127.0.0.1:0、[::1]:9000";
 
@@ -66,6 +69,13 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
         .map_err(|e| format!("查询绑定地址失败：{e}"))?;
     println!("time_server 正在等待时间格式，地址 {bound}");
 
+    // 每个请求的日志行先攒在内存里（BufWriter），闲下来再一起写出去：每写一次屏幕就是一次 write 系统调用，
+    // 逐行写的话，它几乎和收、发一样费时间（见 docs/benchmarks.md）。课程的 Python 在输出不是终端时也这样攒着写。
+    // recv_from 最多等 LOG_FLUSH_AFTER，等不到请求就趁空把日志写出去；请求一直不停时，攒满 8 KiB 也会写一次。
+    let mut log = BufWriter::new(io::stdout().lock());
+    socket
+        .set_read_timeout(Some(LOG_FLUSH_AFTER))
+        .map_err(|e| format!("设置接收超时失败：{e}"))?;
     let mut buffer = [0u8; BUFFER_SIZE];
     // 第 4 步：while True。服务端一直回答下去；每个请求只是一个数据报，答完就忘，不用记住谁来过。
     // 课程最后的 close() 在死循环后面，永远执行不到；这里也一样，按 Ctrl-C 结束时由操作系统关闭套接字。
@@ -74,6 +84,17 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
         // （Windows 上则是整个数据报变成一个 WSAEMSGSIZE 错误，走下面的错误分支）。
         let (received, peer) = match socket.recv_from(&mut buffer) {
             Ok((n, peer)) => (&buffer[..n], peer),
+            // 一阵子没有请求（Unix 上是 WouldBlock，Windows 上是 TimedOut）：把攒着的日志写出去，接着等。
+            // Interrupted 是在终端里按 Ctrl-Z 暂停、再 fg 继续时，等待被打断了一下，也只需接着等。
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) =>
+            {
+                log.flush().map_err(stdout_failure)?;
+                continue;
+            }
             // 服务端不因为一次收失败就退出。Windows 上最常见的是 ConnectionReset：
             // 上一次回答的对方已经关掉了，对方系统回了个 ICMP"端口不可达"，它说的是过去的事，不影响继续收。
             // 超长数据报在 Windows 上的 WSAEMSGSIZE 也一样：只丢了那一个请求。
@@ -84,14 +105,14 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
         };
 
         // 第 6 步：打印收到的格式（课程的 print('===>', msg)）。它来自网络，先变成可以放心打印的文本。
-        println!("===> {}（来自 {peer}）", printable(received));
+        writeln!(log, "===> {}", printable(received)).map_err(stdout_failure)?;
 
         // 第 7、8 步：选格式，按格式写出当前时间。看不懂的格式换来一句错误回答，也照样发回去，
         // 让客户端知道发生了什么（课程的 Python 版遇到不是 UTF-8 的字节会直接崩溃）。
         let answer = match time_answer(received) {
             Ok(time) => time,
             Err(error) => {
-                println!("{error}");
+                writeln!(log, "{error}").map_err(stdout_failure)?;
                 error
             }
         };
@@ -126,6 +147,11 @@ fn time_answer(request: &[u8]) -> Result<String, String> {
         )
     })?;
     Ok(time)
+}
+
+/// 日志写不出去，多半是接收输出的程序先退出了（比如 `time_server | head -3`）。服务端没法再报告什么，停下来。
+fn stdout_failure(e: io::Error) -> String {
+    format!("输出写不出去了（接收输出的程序可能已经退出），服务端停止。（{e}）")
 }
 
 /// 读第一个参数作为绑定地址；没有参数就用课程的地址。
