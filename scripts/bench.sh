@@ -7,19 +7,22 @@
 #   2. UDP 请求速度：同一个负载客户端（几个请求同时在路上）轮流对着三个服务端——
 #      Rust 的 time_server、照课程写的 Python 时间服务器、只收发不做别的 Rust 回声服务端（地板）——
 #      量每秒请求数，再从 /proc/<进程号>/stat 读服务端用掉的 CPU 时间，算出每个请求花了多少。
-#      三个服务端轮流跑几轮、取中位数，机器忽忙忽闲时三者受的影响差不多。
+#      三个服务端轮流跑几轮：每一轮里拿 Rust 和 Python 跟同一轮的地板比出倍数，再取各轮倍数的中位数——
+#      机器忽忙忽闲时，同一轮里的三者受的影响差不多，倍数比单独的速度稳得多。
+#      有 taskset 又至少两个核时，服务端固定在 1 号核、负载客户端固定在 0 号核：不然调度器有时把两者
+#      放在同一个核上、有时分开，同一个程序两次量出来能差两成。
 #   3. 启动到就绪：从启动服务端到它打印出第一行（就绪行）要多久，Rust 对 Python。
 #   4. 浸泡：LESSON_SOAK=10000 跑一遍 crates/lesson_checks/tests/drills.rs，每个 UDP 服务端挨上万个数据报。
 #
 # 需要 Linux（读 /proc）、bash、cargo、python3。两核的机器上整个脚本大约一两分钟。
 # 用法：scripts/bench.sh [--rounds N] [--seconds S] [--no-docs]
-#   --rounds N   UDP 速度量几轮（默认 3）
+#   --rounds N   UDP 速度量几轮（默认 5）
 #   --seconds S  每轮每个服务端量几秒（默认 2）
 #   --no-docs    只打印表，不改 docs/benchmarks.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ROUNDS=3
+ROUNDS=5
 SECONDS_PER_RUN=2
 WRITE_DOCS=1
 # 负载客户端同时让几个请求在路上。
@@ -81,7 +84,8 @@ timed() {
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
 # 一列数的中位数。
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# 把同一轮的两个数相除，不格式化（留给中位数之后再取两位小数）。
+divide() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
 times() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a / b }'; }
 # 12345 写成 12,345。
 thousands() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
@@ -108,15 +112,25 @@ step "编译 release 版的程序和测量工具"
 RELEASE_BUILD=$(timed cargo build --release --workspace --bins --examples)
 RELEASE=target/release
 LOAD=$RELEASE/examples/udp_load
+# 服务端和负载客户端各占一个核（见开头的说明）；做不到就不固定，表下面会注明。
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+  ON_SERVER_CORE=(taskset -c 1)
+  ON_LOAD_CORE=(taskset -c 0)
+  PINNING="服务端固定在 1 号核、负载客户端固定在 0 号核（taskset）"
+else
+  ON_SERVER_CORE=()
+  ON_LOAD_CORE=()
+  PINNING="没有固定 CPU 核（没有 taskset 或者只有一个核），数字的波动会大一些"
+fi
 
 # 在一个空闲端口上启动服务端（stdout 丢到 /dev/null，和课程"打印每个请求"的开销一样算进去），
 # 用负载客户端量它，打印负载客户端的结果行。
 measure() {
   local port line
   port=$("$LOAD" --free-port)
-  "$@" "127.0.0.1:$port" >/dev/null 2>&1 &
+  "${ON_SERVER_CORE[@]}" "$@" "127.0.0.1:$port" >/dev/null 2>&1 &
   SERVER_PID=$!
-  line=$("$LOAD" "127.0.0.1:$port" --pid "$SERVER_PID" --seconds "$SECONDS_PER_RUN" \
+  line=$("${ON_LOAD_CORE[@]}" "$LOAD" "127.0.0.1:$port" --pid "$SERVER_PID" --seconds "$SECONDS_PER_RUN" \
     --window "$WINDOW" --clk-tck "$CLK_TCK")
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
@@ -126,6 +140,7 @@ measure() {
 
 step "UDP 请求速度：${ROUNDS} 轮，每轮每个服务端 ${SECONDS_PER_RUN} 秒，窗口 ${WINDOW}"
 : >"$WORK/rates"
+: >"$WORK/ratios"
 for round in $(seq "$ROUNDS"); do
   for server in echo rust python; do
     case "$server" in
@@ -135,10 +150,20 @@ for round in $(seq "$ROUNDS"); do
     esac
     echo "第 $round 轮 $server：$line" >&2
     echo "$server $(field rate "$line") $(field cpu_us_per_request "$line") $(field cpu_share "$line")" >>"$WORK/rates"
+    case "$server" in
+      echo) echo_rate=$(field rate "$line"); echo_cpu=$(field cpu_us_per_request "$line") ;;
+      *) echo "$server $(divide "$(field rate "$line")" "$echo_rate") $(divide "$(field cpu_us_per_request "$line")" "$echo_cpu")" >>"$WORK/ratios" ;;
+    esac
   done
 done
 rate_of() { awk -v s="$1" '$1 == s { print $2 }' "$WORK/rates" | median; }
 cpu_of() { awk -v s="$1" '$1 == s { print $3 }' "$WORK/rates" | median; }
+# 同一轮里和地板比出的倍数，各轮的中位数。
+rate_ratio_of() { awk -v s="$1" '$1 == s { print $2 }' "$WORK/ratios" | median | xargs printf '%.2f'; }
+cpu_ratio_of() { awk -v s="$1" '$1 == s { print $3 }' "$WORK/ratios" | median | xargs printf '%.2f'; }
+# 各轮倍数里最差的一轮，让读表的人看到波动有多大。
+worst_rate_ratio_of() { awk -v s="$1" '$1 == s { print $2 }' "$WORK/ratios" | sort -g | head -1 | xargs printf '%.2f'; }
+worst_cpu_ratio_of() { awk -v s="$1" '$1 == s { print $3 }' "$WORK/ratios" | sort -g | tail -1 | xargs printf '%.2f'; }
 # 服务端忙的时间占比：回声服务端几乎一直在忙（接近 1）才说明 CPU 没被别的程序占着。
 BUSY=$(awk '$1 == "echo" { print $4 }' "$WORK/rates" | median)
 
@@ -174,13 +199,16 @@ SOAK_LINES=$(LESSON_SOAK=$SOAK cargo test --release --quiet -p lesson_checks --t
 
 # ---------------------------------------------------------------- 表
 
-ECHO_RATE=$(rate_of echo)
-ECHO_CPU=$(cpu_of echo)
 udp_row() {
   local label=$1 server=$2 rate cpu
   rate=$(rate_of "$server")
   cpu=$(cpu_of "$server")
-  echo "| $label | $(thousands "$rate") | $(ratio "$rate" "$ECHO_RATE")x | ${cpu} µs | $(ratio "$cpu" "$ECHO_CPU")x |"
+  if [ "$server" = echo ]; then
+    echo "| $label | $(thousands "$rate") | 1.00x | ${cpu} µs | 1.00x |"
+  else
+    echo "| $label | $(thousands "$rate") | $(rate_ratio_of "$server")x（最差 $(worst_rate_ratio_of "$server")x） \
+| ${cpu} µs | $(cpu_ratio_of "$server")x（最差 $(worst_cpu_ratio_of "$server")x） |"
+  fi
 }
 
 TABLE="$WORK/table.md"
@@ -192,7 +220,9 @@ TABLE="$WORK/table.md"
   echo "### UDP 请求速度"
   echo
   echo "同一个负载客户端，同时 $WINDOW 个请求在路上，请求是 \`%Y-%m-%d %X\`；"
-  echo "三个服务端轮流量 $ROUNDS 轮、每轮 $SECONDS_PER_RUN 秒，取中位数。服务端的 stdout 丢到 /dev/null。"
+  echo "三个服务端轮流量 $ROUNDS 轮、每轮 $SECONDS_PER_RUN 秒；$PINNING。服务端的 stdout 丢到 /dev/null。"
+  echo "每秒请求数和 CPU 时间是各轮的中位数；倍数是每一轮和同一轮的地板相比、再取各轮的中位数，"
+  echo "括号里是最差的那一轮。"
   echo
   echo "| 服务端 | 每秒请求数 | 速度（地板 = 1） | 服务端每个请求的 CPU 时间 | CPU（地板 = 1） |"
   echo "|---|---|---|---|---|"
