@@ -42,6 +42,8 @@ const BUFFER_SIZE: usize = 1024;
 /// 等一条回复最多等多久。回复是服务端那边的人读完消息、动手打出来的，不是程序自动回的，
 /// 所以要等得比较久；60 秒还没有，多半是那边没人，或者数据报在路上丢了（UDP 不保证送达）。
 const REPLY_TIMEOUT: Duration = Duration::from_secs(60);
+/// 等了这么久还没有回复，先提醒一句：学生最常忘的，是回复要在服务端那边的终端里打。
+const REPLY_HINT_AFTER: Duration = Duration::from_secs(5);
 const USAGE: &str = "用法：qq_client [聊天对象的地址]    不写就用课程的 127.0.0.1:8081；\
                      写了的话四个联系人都改用这个地址，例如 127.0.0.1:54321、[::1]:8081";
 
@@ -78,10 +80,6 @@ fn chat(address_override: Option<SocketAddr>) -> Result<(), String> {
         (Ipv6Addr::UNSPECIFIED, 0).into()
     };
     let socket = UdpSocket::bind(local).map_err(|e| format!("无法创建 UDP 套接字：{e}"))?;
-    // 回复由人手打，可能要等一会儿；但 UDP 不保证送达，永远等下去也不行，所以设个期限。
-    socket
-        .set_read_timeout(Some(REPLY_TIMEOUT))
-        .map_err(|e| format!("设置读超时失败：{e}"))?;
     let mut buffer = [0u8; BUFFER_SIZE];
 
     // 第 2 步：外层循环，选聊天对象。
@@ -129,9 +127,8 @@ fn chat(address_override: Option<SocketAddr>) -> Result<(), String> {
                 .map_err(|e| exchange_failure(addr, &e))?;
 
             // 第 5 步：recvfrom。等对方那边的人打完回复；比 1024 字节长的回复，多出来的部分被内核丢掉。
-            let (n, sender) = socket
-                .recv_from(&mut buffer)
-                .map_err(|e| exchange_failure(addr, &e))?;
+            let (n, sender) =
+                wait_for_reply(&socket, &mut buffer).map_err(|e| exchange_failure(addr, &e))?;
 
             // 第 6 步：打印来处和回复。回复来自网络，先变成可以放心打印的文本，再加上课程里的蓝底粗体
             // （课程写的 \033[1;44m…\033[0m，就是 colored 的 bold().on_blue()）。
@@ -142,6 +139,25 @@ fn chat(address_override: Option<SocketAddr>) -> Result<(), String> {
                 printable(&buffer[..n]).bold().on_blue()
             );
         }
+    }
+}
+
+/// recvfrom，但不永远等下去：回复由人手打，可能要等一会儿；可 UDP 不保证送达，所以总共最多等
+/// REPLY_TIMEOUT。等满 REPLY_HINT_AFTER 还没有回复，先提醒一句，再接着等。
+fn wait_for_reply(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+    socket.set_read_timeout(Some(REPLY_HINT_AFTER))?;
+    match socket.recv_from(buffer) {
+        // 超时在 Unix 上是 WouldBlock，在 Windows 上是 TimedOut。
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            println!(
+                "{} 秒了还没有回复：回复要由服务端那边的人在它的终端里打字。再等 {} 秒……",
+                REPLY_HINT_AFTER.as_secs(),
+                (REPLY_TIMEOUT - REPLY_HINT_AFTER).as_secs()
+            );
+            socket.set_read_timeout(Some(REPLY_TIMEOUT - REPLY_HINT_AFTER))?;
+            socket.recv_from(buffer)
+        }
+        other => other,
     }
 }
 

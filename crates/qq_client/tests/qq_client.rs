@@ -14,6 +14,7 @@ const CONTACT_PROMPT: &str = "请选择聊天对象: ";
 const MESSAGE_PROMPT: &str = "请输入消息,回车发送,输入q结束和他的聊天: ";
 const REPLY_PROMPT: &str = "回复消息: ";
 const GOODBYE: &str = "\n输入结束，再见。\n";
+const SLOW_REPLY_HINT: &str = "秒了还没有回复";
 
 fn python_peer(name: &str) -> std::path::PathBuf {
     crate_file(env!("CARGO_MANIFEST_DIR"), &format!("tests/python/{name}"))
@@ -80,6 +81,40 @@ fn chats_with_the_lessons_python_server() {
             .ends_with(&format!("{CONTACT_PROMPT}{GOODBYE}")),
         "{client}"
     );
+    // 回复来得快，用不着提醒。
+    assert!(!client.stdout.contains(SLOW_REPLY_HINT), "{client}");
+    assert!(client.stderr.is_empty(), "{client}");
+}
+
+#[test]
+fn a_slow_reply_gets_a_hint_after_5_seconds_and_is_still_shown() {
+    // 测试扮演一个读了消息、迟迟不回的人。
+    let (silent, addr) = fake_udp_server();
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    choose(&mut client, "yuan");
+    client.type_line("在吗");
+    let mut buffer = [0u8; 64];
+    let (n, peer) = silent.recv_from(&mut buffer).unwrap();
+    assert_eq!(&buffer[..n], "在吗".as_bytes());
+
+    let began = Instant::now();
+    let shown = client.wait_stdout_for(SLOW_REPLY_HINT, Duration::from_secs(10));
+    let waited = began.elapsed();
+    assert!(
+        waited >= Duration::from_secs(4),
+        "提醒来得太早（{waited:?}）：\n{shown}"
+    );
+    assert!(
+        shown.ends_with("5 秒了还没有回复：回复要由服务端那边的人在它的终端里打字。再等 55 秒……\n"),
+        "{shown}"
+    );
+
+    // 提醒之后客户端还在等：这时回复，照样显示出来。
+    silent.send_to("来了".as_bytes(), peer).unwrap();
+    client.wait_stdout(&format!("来自[{addr}]的一条消息:来了\n{MESSAGE_PROMPT}"));
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
     assert!(client.stderr.is_empty(), "{client}");
 }
 
