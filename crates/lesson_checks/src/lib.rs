@@ -520,3 +520,62 @@ pub fn fake_udp_server() -> (std::net::UdpSocket, String) {
     let addr = socket.local_addr().unwrap().to_string();
     (socket, addr)
 }
+
+/// 像 `程序 | head -1` 那样运行：读到 stdout 的第一行，就把管道的读端关掉，再等程序自己结束（最多 `PATIENCE`）。
+/// 返回第一行、退出状态和 stderr。`after_first_line` 在关掉管道之后调用，可以在这时给程序一点事做
+/// （比如给服务端发个请求），让它再往 stdout 写东西。
+pub fn run_until_stdout_closes(
+    program: impl AsRef<OsStr>,
+    args: &[&str],
+    after_first_line: impl FnOnce(&str),
+) -> (String, ExitStatus, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(&program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    drop(stdout);
+    let (status, stderr) = wait_reading_stderr(child, || after_first_line(&first));
+    (first, status, stderr)
+}
+
+/// 像 `程序 | head -0` 那样运行：程序的 stdout 从一开始就没有人读（接在一个另一端已经关掉的本机套接字上），
+/// 第一次写 stdout 就会失败（BrokenPipe）。等程序自己结束，最多 `PATIENCE`；返回退出状态和 stderr。
+/// 只在 Unix 上有。
+#[cfg(unix)]
+pub fn run_with_stdout_closed(program: impl AsRef<OsStr>, args: &[&str]) -> (ExitStatus, String) {
+    let (ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+    drop(ours);
+    let child = Command::new(&program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_reading_stderr(child, || {})
+}
+
+/// 一边读 stderr 一边做 `meanwhile`，等程序结束（stderr 读到头），最多 `PATIENCE`；到期就杀掉它、让测试失败。
+fn wait_reading_stderr(mut child: Child, meanwhile: impl FnOnce()) -> (ExitStatus, String) {
+    let mut stderr = child.stderr.take().unwrap();
+    let (done, finished) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        let _ = done.send(text);
+    });
+    meanwhile();
+    let Ok(stderr) = finished.recv_timeout(PATIENCE) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("stdout 关掉之后，程序在 {PATIENCE:?} 内没有结束");
+    };
+    (child.wait().unwrap(), stderr)
+}

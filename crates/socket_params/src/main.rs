@@ -20,7 +20,7 @@
 //! 退出码：0 表格打印完了（某一行失败只写在那一行里，不算程序出错）；2 参数写错了（这个程序不需要参数）。
 
 use socket2::{Domain, Protocol, Socket, Type};
-use std::io::ErrorKind;
+use std::io::{self, ErrorKind, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
@@ -96,12 +96,12 @@ fn main() -> ExitCode {
         eprintln!("{message}\n{USAGE}");
         return ExitCode::from(2);
     }
-    println!(
-        "socket_params：照着 socket.socket(family, type, proto, fileno) 的参数创建套接字，再问内核它到底是什么。"
+    say(
+        "socket_params：照着 socket.socket(family, type, proto, fileno) 的参数创建套接字，再问内核它到底是什么。",
     );
-    println!();
-    println!("| Python（课程） | Rust（socket2） | 内核的回答 |");
-    println!("|---|---|---|");
+    say("");
+    say("| Python（课程） | Rust（socket2） | 内核的回答 |");
+    say("|---|---|---|");
 
     // family × type：IPv4、IPv6 各建一个流套接字和一个数据报套接字。
     for case in &IP_CASES {
@@ -133,7 +133,19 @@ fn print_row(python: &str, rust: &str, outcome: Result<String, String>) {
         Ok(text) => text,
         Err(reason) => format!("失败：{reason}"),
     };
-    println!("| {python} | {rust} | {answer} |");
+    say(&format!("| {python} | {rust} | {answer} |"));
+}
+
+/// 往 stdout 写一行，代替 println!。接收输出的程序先走了的时候（比如 `socket_params | head -3`），
+/// println! 会 panic；这里像别的命令行工具一样不再往下写，安静地结束。
+fn say(line: &str) {
+    if let Err(e) = writeln!(io::stdout(), "{line}") {
+        if e.kind() == ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("输出写不出去了，程序停止。（{e}）");
+        std::process::exit(1);
+    }
 }
 
 /// 建一个 IP 套接字，绑定到回环地址的临时端口，报告内核眼里的它。

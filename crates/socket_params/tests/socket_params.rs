@@ -324,3 +324,12 @@ fn help_prints_usage_and_exits_0() {
         assert!(!out.stdout.contains("| "), "--help 不该打印表：{out}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_it_quietly_instead_of_a_panic() {
+    // 就像 `socket_params | head -0`：没有人读输出，第一行就写不出去。
+    let (status, stderr) = run_with_stdout_closed(PROGRAM, &[]);
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

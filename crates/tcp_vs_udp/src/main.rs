@@ -15,7 +15,7 @@
 //!
 //! 退出码：0 测完了；1 测量中出错（套接字建不起来、对方卡住……）；2 参数写错了。
 
-use std::io::{BufReader, ErrorKind, Read, Write};
+use std::io::{self, BufReader, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -65,12 +65,14 @@ fn compare(seconds: f64) -> Result<(), String> {
         true => "调试版",
         false => "release 版",
     };
-    println!("tcp_vs_udp：在 127.0.0.1 上测 {seconds} 秒（{build}），TCP 和 UDP 轮流上场……");
+    say(&format!(
+        "tcp_vs_udp：在 127.0.0.1 上测 {seconds} 秒（{build}），TCP 和 UDP 轮流上场……"
+    ));
     // 两成时间测往返，三成时间测吞吐，TCP、UDP 各一遍，加起来正好是参数给的秒数。
     let pings = [tcp_pings(share(0.2))?, udp_pings(share(0.2))?];
     let flows = [tcp_flow(share(0.3))?, udp_flow(share(0.3))?];
     print_table(&pings, &flows);
-    println!("\n{}", reading(&pings, &flows));
+    say(&format!("\n{}", reading(&pings, &flows)));
     Ok(())
 }
 
@@ -257,15 +259,15 @@ fn udp_flow(length: Duration) -> Result<Flow, String> {
 /// 第 5 步：打印对比表。每一格都是这次量出来的数。
 fn print_table(pings: &[Pings; 2], flows: &[Flow; 2]) {
     let (pings, flows) = (pings.each_ref(), flows.each_ref());
-    println!();
-    println!("{:>44}{:>14}", "TCP", "UDP");
-    println!("往返延迟（每次 {PING_SIZE} 字节，一问一答）");
+    say("");
+    say(&format!("{:>44}{:>14}", "TCP", "UDP"));
+    say(&format!("往返延迟（每次 {PING_SIZE} 字节，一问一答）"));
     row("  往返次数", pings.map(|p| p.rtts.len()));
     row("  中位数（微秒）", pings.map(|p| p.micros(50)));
     row("  p99（微秒）", pings.map(|p| p.micros(99)));
     let late = format!("  超过 {} 毫秒没回来（次）", PING_TIMEOUT.as_millis());
     row(&late, pings.map(|p| p.late));
-    println!("吞吐量（每条记录 {BUFFER_SIZE} 字节，尽快发）");
+    say(&format!("吞吐量（每条记录 {BUFFER_SIZE} 字节，尽快发）"));
     row("  发出（条）", flows.map(|f| f.sent));
     row("  收到（条）", flows.map(|f| f.tally.received));
     row("  丢失（条）", flows.map(|f| f.lost()));
@@ -439,10 +441,22 @@ fn row(label: &str, cells: [impl std::fmt::Display; 2]) {
         .map(|c| if c.is_ascii() { 1 } else { 2 })
         .sum();
     let [tcp, udp] = cells;
-    println!(
+    say(&format!(
         "{label}{}{tcp:>14.1}{udp:>14.1}",
         " ".repeat(30usize.saturating_sub(width))
-    );
+    ));
+}
+
+/// 往 stdout 写一行，代替 println!。接收输出的程序先走了的时候（比如 `tcp_vs_udp | head -3`），
+/// println! 会 panic；这里像别的命令行工具一样不再往下写，安静地结束。
+fn say(line: &str) {
+    if let Err(e) = writeln!(io::stdout(), "{line}") {
+        if e.kind() == ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("输出写不出去了，程序停止。（{e}）");
+        std::process::exit(1);
+    }
 }
 
 /// 读第一个参数作为一共测多久（秒）；没有参数就测 3 秒。

@@ -173,3 +173,18 @@ fn help_prints_usage_and_exits_0() {
         assert!(run.stdout.starts_with("用法：tcp_vs_udp"), "{run}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_it_quietly_before_measuring() {
+    // 就像 `tcp_vs_udp | head -0`：第一行就写不出去，也就不必再花时间测量。
+    let began = Instant::now();
+    let (status, stderr) = run_with_stdout_closed(PROGRAM, &["30"]);
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(
+        began.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        began.elapsed()
+    );
+}
