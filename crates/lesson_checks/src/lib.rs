@@ -579,3 +579,30 @@ fn wait_reading_stderr(mut child: Child, meanwhile: impl FnOnce()) -> (ExitStatu
     };
     (child.wait().unwrap(), stderr)
 }
+
+/// 像在终端里按 Ctrl-Z 再 fg 那样：让进程停下（SIGSTOP），等内核确实停下了它，再让它继续（SIGCONT）。
+/// 正在带超时等待的 recv 会因此返回 EINTR（ErrorKind::Interrupted）。只在 Linux 上有（要读 /proc）。
+#[cfg(target_os = "linux")]
+pub fn pause_and_resume(pid: u32) {
+    let signal = |name: &str| {
+        let status = Command::new("kill")
+            .args([name, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill {name} {pid} 失败");
+    };
+    signal("-STOP");
+    // /proc/<pid>/stat 里的状态变成 T，才说明它真的停下了。
+    let stat = format!("/proc/{pid}/stat");
+    let deadline = Instant::now() + PATIENCE;
+    while !std::fs::read_to_string(&stat)
+        .unwrap()
+        .rsplit(") ")
+        .next()
+        .is_some_and(|rest| rest.starts_with('T'))
+    {
+        assert!(Instant::now() < deadline, "进程 {pid} 没有被暂停");
+        thread::yield_now();
+    }
+    signal("-CONT");
+}

@@ -146,18 +146,25 @@ fn chat(address_override: Option<SocketAddr>) -> Result<(), String> {
 /// REPLY_TIMEOUT。等满 REPLY_HINT_AFTER 还没有回复，先提醒一句，再接着等。
 fn wait_for_reply(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
     socket.set_read_timeout(Some(REPLY_HINT_AFTER))?;
-    match socket.recv_from(buffer) {
-        // 超时在 Unix 上是 WouldBlock，在 Windows 上是 TimedOut。
-        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-            println!(
-                "{} 秒了还没有回复：回复要由服务端那边的人在它的终端里打字。再等 {} 秒……",
-                REPLY_HINT_AFTER.as_secs(),
-                (REPLY_TIMEOUT - REPLY_HINT_AFTER).as_secs()
-            );
-            socket.set_read_timeout(Some(REPLY_TIMEOUT - REPLY_HINT_AFTER))?;
-            socket.recv_from(buffer)
+    let mut hinted = false;
+    loop {
+        match socket.recv_from(buffer) {
+            // 在终端里按 Ctrl-Z 暂停、再 fg 继续时，等待被打断了一下：接着等。
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            // 超时在 Unix 上是 WouldBlock，在 Windows 上是 TimedOut。第一次超时只提醒，不放弃。
+            Err(e)
+                if !hinted && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
+            {
+                println!(
+                    "{} 秒了还没有回复：回复要由服务端那边的人在它的终端里打字。再等 {} 秒……",
+                    REPLY_HINT_AFTER.as_secs(),
+                    (REPLY_TIMEOUT - REPLY_HINT_AFTER).as_secs()
+                );
+                socket.set_read_timeout(Some(REPLY_TIMEOUT - REPLY_HINT_AFTER))?;
+                hinted = true;
+            }
+            result => return result,
         }
-        other => other,
     }
 }
 

@@ -118,6 +118,25 @@ fn a_slow_reply_gets_a_hint_after_5_seconds_and_is_still_shown() {
     assert!(client.stderr.is_empty(), "{client}");
 }
 
+/// 在终端里按 Ctrl-Z 暂停客户端、再 fg 继续：等回复的 recv 被打断，客户端要接着等，而不是报错退出。
+#[cfg(target_os = "linux")]
+#[test]
+fn being_paused_and_resumed_while_waiting_for_a_reply_is_not_an_error() {
+    let (silent, addr) = fake_udp_server();
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    choose(&mut client, "egg");
+    client.type_line("稍等");
+    let mut buffer = [0u8; 64];
+    let (_, peer) = silent.recv_from(&mut buffer).unwrap();
+    pause_and_resume(client.pid());
+    silent.send_to("好的".as_bytes(), peer).unwrap();
+    client.wait_stdout(&format!("来自[{addr}]的一条消息:好的\n{MESSAGE_PROMPT}"));
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stderr.is_empty(), "{client}");
+}
+
 #[test]
 fn works_over_ipv6_loopback() {
     if !ipv6_loopback_available() {

@@ -234,27 +234,7 @@ fn being_paused_and_resumed_while_waiting_is_not_an_error() {
     client.type_line("%%");
     // 收到请求时，客户端已经在（或马上就在）等回答了。
     let (_, from) = receive(&socket);
-    let signal = |name: &str| {
-        let status = std::process::Command::new("kill")
-            .args([name, &client.pid().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success(), "kill {name} 失败");
-    };
-    signal("-STOP");
-    // 等到内核确实把它停下了（/proc 里的状态是 T），再让它继续。
-    let stat = format!("/proc/{}/stat", client.pid());
-    let deadline = Instant::now() + PATIENCE;
-    while !std::fs::read_to_string(&stat)
-        .unwrap()
-        .rsplit(") ")
-        .next()
-        .is_some_and(|rest| rest.starts_with('T'))
-    {
-        assert!(Instant::now() < deadline, "客户端没有被暂停");
-        std::thread::yield_now();
-    }
-    signal("-CONT");
+    pause_and_resume(client.pid());
     socket.send_to(b"%", from).unwrap();
     client.wait_stdout(&format!("服务器回答：%\n{PROMPT}"));
     client.close_stdin();

@@ -26,7 +26,7 @@ use std::fmt::Write as _;
 use std::io::{self, BufWriter, ErrorKind, Write as _};
 use std::net::{SocketAddr, UdpSocket};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// 课程用的地址：本机回环地址 127.0.0.1，端口 9000。
 const DEFAULT_ADDR: &str = "127.0.0.1:9000";
@@ -34,7 +34,7 @@ const DEFAULT_ADDR: &str = "127.0.0.1:9000";
 const BUFFER_SIZE: usize = 1024;
 /// 客户端发来空数据报时用的格式，和课程一样：年-月-日 时:分:秒。
 const DEFAULT_FORMAT: &str = "%Y-%m-%d %X";
-/// 这么久没有新请求，就把攒着的日志写到屏幕上。0.1 秒，看着屏幕的人觉察不到。
+/// 攒着的日志最多攒这么久就写到屏幕上。0.1 秒，看着屏幕的人觉察不到。
 const LOG_FLUSH_AFTER: Duration = Duration::from_millis(100);
 const USAGE: &str =
     "用法：time_server [绑定地址]    例如 127.0.0.1:9000（默认）、127.0.0.1:0、[::1]:9000";
@@ -69,10 +69,12 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
         .map_err(|e| format!("查询绑定地址失败：{e}"))?;
     println!("time_server 正在等待时间格式，地址 {bound}");
 
-    // 每个请求的日志行先攒在内存里（BufWriter），闲下来再一起写出去：每写一次屏幕就是一次 write 系统调用，
-    // 逐行写的话，它几乎和收、发一样费时间（见 docs/benchmarks.md）。课程的 Python 在输出不是终端时也这样攒着写。
-    // recv_from 最多等 LOG_FLUSH_AFTER，等不到请求就趁空把日志写出去；请求一直不停时，攒满 8 KiB 也会写一次。
+    // 每个请求的日志行先攒在内存里（BufWriter），隔一会儿再一起写出去：每写一次屏幕就是一次 write 系统调用，
+    // 逐行写的话，每个请求都要多花这么一次（量出来的代价见 docs/benchmarks.md）。
+    // 课程的 Python 在输出不是终端时也这样攒着写。什么时候写出去：
+    // 请求停下来时，recv_from 最多等 LOG_FLUSH_AFTER 就超时，趁空写；请求不停时，离上次写出超过 LOG_FLUSH_AFTER 就写。
     let mut log = BufWriter::new(io::stdout().lock());
+    let mut flushed_at = Instant::now();
     socket
         .set_read_timeout(Some(LOG_FLUSH_AFTER))
         .map_err(|e| format!("设置接收超时失败：{e}"))?;
@@ -93,6 +95,7 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
                 ) =>
             {
                 log.flush().map_err(stdout_failure)?;
+                flushed_at = Instant::now();
                 continue;
             }
             // 服务端不因为一次收失败就退出。Windows 上最常见的是 ConnectionReset：
@@ -107,7 +110,7 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
         // 第 6 步：打印收到的格式（课程的 print('===>', msg)）。它来自网络，先变成可以放心打印的文本。
         writeln!(log, "===> {}", printable(received)).map_err(stdout_failure)?;
 
-        // 第 7、8 步：选格式，按格式写出当前时间。看不懂的格式换来一句错误回答，也照样发回去，
+        // 第 7～9 步：选格式（空数据报用默认格式），把字节当成 UTF-8 文本，按格式写出当前时间。看不懂的格式换来一句错误回答，也照样发回去，
         // 让客户端知道发生了什么（课程的 Python 版遇到不是 UTF-8 的字节会直接崩溃）。
         let answer = match time_answer(received) {
             Ok(time) => time,
@@ -117,10 +120,16 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
             }
         };
 
-        // 第 9 步：sendto。每次都写明目的地址，因为套接字并没有和谁"连"在一起。
+        // 第 10 步：sendto。每次都写明目的地址，因为套接字并没有和谁"连"在一起。
         if let Err(e) = socket.send_to(answer.as_bytes(), peer) {
             // 发不出去只影响这一个请求，服务端接着等下一个。
             eprintln!("回答发给 {peer} 失败，继续等待下一个请求。（{e}）");
+        }
+
+        // 请求一个接一个、recv_from 总等不到超时的时候，日志也不能一直攒着：攒够 LOG_FLUSH_AFTER 就写出去。
+        if flushed_at.elapsed() >= LOG_FLUSH_AFTER {
+            log.flush().map_err(stdout_failure)?;
+            flushed_at = Instant::now();
         }
     }
 }

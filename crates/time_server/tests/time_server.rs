@@ -336,6 +336,41 @@ fn the_log_is_written_out_soon_after_the_requests_stop() {
 }
 
 #[test]
+fn the_log_is_written_out_while_requests_keep_coming() {
+    // 每 20 毫秒一个请求：recv_from 等不到 0.1 秒的超时，几十行也远远攒不满 8 KiB。
+    // 日志照样要在请求还在继续的时候出现，而不是等请求停下来。这里的 sleep 是在模拟发请求的节奏，不是在同步。
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = test_client();
+    let began = std::time::Instant::now();
+    let mut sent = 0;
+    while !server.stdout_so_far().contains("===> %%1\n") {
+        assert!(
+            sent < 150,
+            "连续 {sent} 个请求（{:?}）之后，日志还一行都没写出来：\n{}",
+            began.elapsed(),
+            server.stdout_so_far()
+        );
+        sent += 1;
+        ask(&client, addr, format!("%%{sent}").as_bytes());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// 在终端里按 Ctrl-Z 暂停服务端、再 fg 继续：等请求的 recv 被打断，服务端接着等，不算出错。
+#[cfg(target_os = "linux")]
+#[test]
+fn being_paused_and_resumed_is_not_an_error() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    pause_and_resume(server.pid());
+    assert_eq!(ask(&test_client(), addr, b"%%"), b"%");
+    server.wait_stdout("===> %%\n");
+    let server = server.kill();
+    assert!(server.stderr.is_empty(), "{server}");
+}
+
+#[test]
 fn a_closed_stdout_stops_the_server_with_one_line_instead_of_a_panic() {
     // 就像 `time_server | head -1`：读完就绪行，接收输出的一方就走了。下一次写日志时服务端发现写不出去。
     let (_, status, stderr) = run_until_stdout_closes(SERVER, &["127.0.0.1:0"], |ready| {
