@@ -86,14 +86,14 @@ fn chat(address_override: Option<SocketAddr>) -> Result<(), String> {
     loop {
         let Some(name) = read_line("请选择聊天对象: ")? else {
             // 最后一步 close：输入结束就不再聊了；socket 在函数返回时离开作用域，Rust 自动关闭它。
-            say_goodbye();
+            say_goodbye()?;
             return Ok(());
         };
         // 比课程多做的一点：课程里名字不在表里（或者直接回车）时，照样进入输消息的循环，
         // 但每条消息都被悄悄跳过、永远不发出去。这里直接告诉用户有哪些人可选，再问一次。
         let Some(&(_, contact_addr)) = CONTACTS.iter().find(|(known, _)| *known == name) else {
             let names: Vec<&str> = CONTACTS.iter().map(|(known, _)| *known).collect();
-            println!("没有这个联系人。可以选：{}", names.join("、"));
+            say(&format!("没有这个联系人。可以选：{}", names.join("、")))?;
             continue;
         };
         let addr = address_override.unwrap_or(contact_addr);
@@ -110,7 +110,7 @@ fn chat(address_override: Option<SocketAddr>) -> Result<(), String> {
         loop {
             let Some(message) = read_line("请输入消息,回车发送,输入q结束和他的聊天: ")?
             else {
-                say_goodbye();
+                say_goodbye()?;
                 return Ok(());
             };
             if message == "q" {
@@ -127,25 +127,33 @@ fn chat(address_override: Option<SocketAddr>) -> Result<(), String> {
                 .map_err(|e| exchange_failure(addr, &e))?;
 
             // 第 5 步：recvfrom。等对方那边的人打完回复；比 1024 字节长的回复，多出来的部分被内核丢掉。
-            let (n, sender) =
-                wait_for_reply(&socket, &mut buffer).map_err(|e| exchange_failure(addr, &e))?;
+            let (n, sender) = wait_for_reply(&socket, &mut buffer, addr)?;
 
             // 第 6 步：打印来处和回复。回复来自网络，先变成可以放心打印的文本，再加上课程里的蓝底粗体
             // （课程写的 \033[1;44m…\033[0m，就是 colored 的 bold().on_blue()）。
-            println!(
+            say(&format!(
                 "来自[{}:{}]的一条消息:{}",
                 sender.ip(),
                 sender.port(),
                 printable(&buffer[..n]).bold().on_blue()
-            );
+            ))?;
         }
     }
 }
 
 /// recvfrom，但不永远等下去：回复由人手打，可能要等一会儿；可 UDP 不保证送达，所以总共最多等
 /// REPLY_TIMEOUT。等满 REPLY_HINT_AFTER 还没有回复，先提醒一句，再接着等。
-fn wait_for_reply(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-    socket.set_read_timeout(Some(REPLY_HINT_AFTER))?;
+/// 出错时返回一句给人看的话：收发失败由 exchange_failure 翻译（所以要传入对方的地址 addr），
+/// 提醒写不出去时就是 say 的那句话。
+fn wait_for_reply(
+    socket: &UdpSocket,
+    buffer: &mut [u8],
+    addr: SocketAddr,
+) -> Result<(usize, SocketAddr), String> {
+    let failed = |e: io::Error| exchange_failure(addr, &e);
+    socket
+        .set_read_timeout(Some(REPLY_HINT_AFTER))
+        .map_err(failed)?;
     let mut hinted = false;
     loop {
         match socket.recv_from(buffer) {
@@ -155,23 +163,25 @@ fn wait_for_reply(socket: &UdpSocket, buffer: &mut [u8]) -> io::Result<(usize, S
             Err(e)
                 if !hinted && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) =>
             {
-                println!(
+                say(&format!(
                     "{} 秒了还没有回复：回复要由服务端那边的人在它的终端里打字。再等 {} 秒……",
                     REPLY_HINT_AFTER.as_secs(),
                     (REPLY_TIMEOUT - REPLY_HINT_AFTER).as_secs()
-                );
-                socket.set_read_timeout(Some(REPLY_TIMEOUT - REPLY_HINT_AFTER))?;
+                ))?;
+                socket
+                    .set_read_timeout(Some(REPLY_TIMEOUT - REPLY_HINT_AFTER))
+                    .map_err(failed)?;
                 hinted = true;
             }
-            result => return result,
+            result => return result.map_err(failed),
         }
     }
 }
 
 /// 输入结束（Ctrl-D）时的告别：先换行，免得 shell 提示符接在提示语后面。
-fn say_goodbye() {
-    println!();
-    println!("输入结束，再见。");
+fn say_goodbye() -> Result<(), String> {
+    say("")?;
+    say("输入结束，再见。")
 }
 
 /// 打印提示符（不换行），读一行键盘输入并去掉首尾空白；输入结束时返回 None。
@@ -232,6 +242,13 @@ fn exchange_failure(addr: SocketAddr, e: &std::io::Error) -> String {
         ),
         _ => format!("和 {addr} 收发消息失败：{e}"),
     }
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p qq_client | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

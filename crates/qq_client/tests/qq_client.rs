@@ -4,8 +4,9 @@
 #[path = "../../lesson_checks/src/lib.rs"]
 mod support;
 
+use std::io::{Read, Write};
 use std::net::UdpSocket;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use support::*;
 
@@ -333,4 +334,45 @@ fn bad_arguments_exit_2_with_usage() {
 #[test]
 fn help_prints_usage_and_exits_0() {
     assert_help_exits_0(CLIENT, &["-h"], "127.0.0.1:8081");
+}
+
+#[test]
+fn a_closed_stdout_stops_the_client_with_one_line_instead_of_a_panic() {
+    // 就像 `qq_client | head -c 23`：接收输出的一方读完提示符"请选择聊天对象: "（23 个字节）就走了。
+    // 这之后输入一个不认识的名字，客户端要列出可选的人，这一行写不出去：它用一句中文说明、以退出码 1 结束。
+    // （一开始就关掉 stdout 测不到这里：最先失败的是提示符的 flush，那条路本来就不会 panic。）
+    let mut child = Command::new(CLIENT)
+        .arg(closed_udp_port().to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut prompt = vec![0u8; CONTACT_PROMPT.len()];
+    let mut stdout = child.stdout.take().unwrap();
+    stdout.read_exact(&mut prompt).unwrap();
+    assert_eq!(prompt, CONTACT_PROMPT.as_bytes());
+    drop(stdout);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all("张三\n".as_bytes()).unwrap();
+
+    // 读 stderr 到头（程序结束时），最多等 PATIENCE；等不到就杀掉它，让测试失败而不是卡住。
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr_pipe.read_to_string(&mut text);
+        let _ = done.send(text);
+    });
+    let Ok(stderr) = finished.recv_timeout(PATIENCE) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("stdout 关掉之后，客户端在 {PATIENCE:?} 内没有结束");
+    };
+    let status = child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

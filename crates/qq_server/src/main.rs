@@ -60,7 +60,7 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
     let bound = socket
         .local_addr()
         .map_err(|e| format!("查询绑定地址失败：{e}"))?;
-    println!("qq_server 正在等待消息，地址 {bound}");
+    say(&format!("qq_server 正在等待消息，地址 {bound}"))?;
 
     let mut buffer = [0u8; BUFFER_SIZE];
     // 第 3 步：while True。服务端一直收下去，直到键盘那头输入结束。
@@ -81,18 +81,18 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
         // 第 5 步：打印来处和消息。addr 是回信的唯一依据——UDP 没有连接，不记住它就不知道回给谁。
         // 消息来自网络，可能不是 UTF-8，也可能夹着控制字符，所以先变成安全的文本，再加上课程里的蓝底粗体
         // （课程写的 \033[1;44m…\033[0m，就是 colored 的 bold().on_blue()）。
-        println!(
+        say(&format!(
             "来自[{}:{}]的一条消息:{}",
             peer.ip(),
             peer.port(),
             printable(received).bold().on_blue()
-        );
+        ))?;
 
         // 第 6 步：input。等键盘那头的人输入一句回复；strip 掉首尾空白，Windows 终端的 \r\n 也就和 \n 一样了。
         let Some(reply) = read_line("回复消息: ")? else {
             // 输入结束（Ctrl-D）：没人能再回复了，正常退出。先换行，免得 shell 提示符接在"回复消息: "后面。
-            println!();
-            println!("输入结束，qq_server 退出，再见。");
+            say("")?;
+            say("输入结束，qq_server 退出，再见。")?;
             return Ok(());
         };
 
@@ -166,6 +166,13 @@ fn bind_failure(addr: SocketAddr, e: &std::io::Error) -> String {
         ),
         _ => format!("无法绑定 {addr}：{e}"),
     }
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p qq_server | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

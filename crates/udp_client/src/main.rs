@@ -14,7 +14,7 @@
 //!
 //! 退出码：0 收到了回复；1 没有人接收、5 秒内没有回复或收发出错；2 参数写错了。
 
-use std::io::ErrorKind;
+use std::io::{self, ErrorKind, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -71,7 +71,9 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
     socket
         .send(b"hello")
         .map_err(|e| exchange_failure(addr, &e))?;
-    println!("已从 {from_addr} 向 {addr} 发送 hello，等待回复……");
+    say(&format!(
+        "已从 {from_addr} 向 {addr} 发送 hello，等待回复……"
+    ))?;
 
     // 第 3 步：recvfrom。UDP 不保证送达，回复可能永远不来，所以给等待设个期限。
     // 回复比 1024 字节长时，多出来的部分被内核丢掉，和 Python 的 recvfrom(1024) 一样。
@@ -84,7 +86,10 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
         .map_err(|e| exchange_failure(addr, &e))?;
 
     // 第 4 步：打印回复和它的来处。回复来自网络，先变成可以放心打印的文本。
-    println!("收到来自 {sender} 的回复：{}", printable(&buffer[..n]));
+    say(&format!(
+        "收到来自 {sender} 的回复：{}",
+        printable(&buffer[..n])
+    ))?;
 
     // 第 5 步：close。socket 离开作用域时 Rust 自动关闭它。
     Ok(())
@@ -126,6 +131,13 @@ fn exchange_failure(addr: SocketAddr, e: &std::io::Error) -> String {
         ),
         _ => format!("和 {addr} 收发数据报失败：{e}"),
     }
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p udp_client | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

@@ -16,7 +16,7 @@
 //!
 //! 退出码：0 收到一个数据报并回了 hi；1 运行中出错（端口被占用……）；2 参数写错了。
 
-use std::io::ErrorKind;
+use std::io::{self, ErrorKind, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::process::ExitCode;
 
@@ -52,7 +52,7 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
     let bound = socket
         .local_addr()
         .map_err(|e| format!("查询绑定地址失败：{e}"))?;
-    println!("udp_server 正在等待数据报，地址 {bound}");
+    say(&format!("udp_server 正在等待数据报，地址 {bound}"))?;
 
     // 第 3 步：recvfrom。一直等到第一个数据报到来，和课程一样不设期限：这是服务端，等客人是它的本职。
     // 一个数据报比缓冲区长时，多出来的部分被内核悄悄丢掉，再也读不到（Python 的 recvfrom(1024) 也一样）；
@@ -81,20 +81,22 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
     // 对方发来的可能不是 UTF-8，也可能夹着控制字符，所以先变成安全的文本。
     if received.is_empty() {
         // UDP 里 0 字节的数据报也是一条真正的消息（TCP 读到 0 才表示对方关闭了连接），照样回答。
-        println!("收到来自 {peer} 的空数据报（0 字节）。UDP 里这也是一条消息，照样回复。");
+        say(&format!(
+            "收到来自 {peer} 的空数据报（0 字节）。UDP 里这也是一条消息，照样回复。"
+        ))?;
     } else {
-        println!(
+        say(&format!(
             "收到来自 {peer} 的 {} 字节：{}",
             received.len(),
             printable(received)
-        );
+        ))?;
     }
 
     // 第 5 步：sendto。每次发送都要写明目的地址，因为套接字并没有和谁"连"在一起。
     socket
         .send_to(b"hi", peer)
         .map_err(|e| format!("向 {peer} 发送 hi 失败：{e}"))?;
-    println!("已回复 hi 给 {peer}。");
+    say(&format!("已回复 hi 给 {peer}。"))?;
 
     // 第 6 步：close。socket 在这里离开作用域，Rust 自动关闭它。
     Ok(())
@@ -140,6 +142,13 @@ fn bind_failure(addr: SocketAddr, e: &std::io::Error) -> String {
         ),
         _ => format!("无法绑定 {addr}：{e}"),
     }
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p udp_server | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，
