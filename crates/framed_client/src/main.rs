@@ -17,7 +17,7 @@
 //! 退出码：0 全部发出并收到了服务端的回复；1 连不上、发送失败、没等到回复或回复的报头不合规矩；
 //!         2 参数写错了。
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -60,7 +60,7 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
     // 第 1、2 步：创建套接字并 connect（三次握手），设了期限，不会一直卡住。
     let mut conn =
         TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| connect_failure(addr, &e))?;
-    println!("已连接到 {addr}");
+    say(&format!("已连接到 {addr}"))?;
 
     // 第 3 步：逐条发送，每条是"报头 + 正文"。TCP 照样会把它们黏在一起、拆开，
     // 但接收方先读 4 字节就知道这条有多长，边界由报头带着走，不再指望 TCP 记住。
@@ -72,7 +72,7 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
         conn.write_all(&framed)
             .map_err(|e| format!("发送失败（服务端可能已经断开）：{e}"))?;
         let header = &framed[..HEADER_LEN];
-        println!(
+        say(&format!(
             "第 {} 条消息：报头 {:02x} {:02x} {:02x} {:02x}，正文 {} 字节 {}",
             index + 1,
             header[0],
@@ -81,7 +81,7 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
             header[3],
             body.len(),
             shortened(body)
-        );
+        ))?;
     }
 
     // 第 4 步：shutdown 发送方向，告诉服务端"消息发完了"：它读下一个报头时会读到 0 字节。
@@ -115,7 +115,10 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
         _ => read_failure(addr, &e),
     })?;
     // 回复来自网络，先变成可以放心打印的文本。
-    println!("服务端回复（{length} 字节）：{}", shortened(&body));
+    say(&format!(
+        "服务端回复（{length} 字节）：{}",
+        shortened(&body)
+    ))?;
 
     // 第 6 步：close。conn 离开作用域时 Rust 自动关闭它。
     Ok(())
@@ -200,6 +203,13 @@ fn char_start(bytes: &[u8], mut at: usize) -> usize {
         }
     }
     at
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p framed_client | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

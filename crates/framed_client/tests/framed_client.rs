@@ -225,3 +225,17 @@ fn bad_arguments_exit_2_with_usage() {
 fn help_prints_usage_and_exits_0() {
     assert_help_exits_0(CLIENT, &["--help"], "127.0.0.1:8900");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_stops_the_client_with_one_line_instead_of_a_panic() {
+    // 就像 `framed_client | head -0`：没有人读输出，连上服务端以后的第一行就写不出去。
+    let addr = fake_tcp_server(|mut conn| {
+        let _ = conn.read_to_end(&mut Vec::new());
+    });
+    let (status, stderr) = run_with_stdout_closed(CLIENT, &[addr.as_str()]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

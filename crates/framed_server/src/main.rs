@@ -19,7 +19,7 @@
 //! 退出码：0 正常结束；1 运行中出错（端口被占用、报头说的长度超过上限、消息没收完连接就断了……）；
 //!         2 参数写错了。
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -63,13 +63,13 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
     let bound = listener
         .local_addr()
         .map_err(|e| format!("查询监听地址失败：{e}"))?;
-    println!("framed_server 正在监听 {bound}");
+    say(&format!("framed_server 正在监听 {bound}"))?;
 
     // 第 4 步：accept，等客户端连上来。
     let (mut conn, peer) = listener
         .accept()
         .map_err(|e| format!("接受连接失败：{e}"))?;
-    println!("客户端 {peer} 连上了");
+    say(&format!("客户端 {peer} 连上了"))?;
     conn.set_read_timeout(Some(READ_TIMEOUT))
         .map_err(|e| format!("设置读超时失败：{e}"))?;
 
@@ -96,13 +96,16 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
         count = number;
         total += length;
         // 正文来自网络，可能不是 UTF-8，也可能夹着控制字符，所以只通过 printable 打印。
-        println!("第 {number} 条消息（{length} 字节）：{}", shortened(&body));
+        say(&format!(
+            "第 {number} 条消息（{length} 字节）：{}",
+            shortened(&body)
+        ))?;
     }
-    println!("客户端说消息发完了。");
+    say("客户端说消息发完了。")?;
 
     // 第 6 步：回复一条汇总。回复也是一条消息，同样先发 4 字节报头，再发正文。
     let summary = format!("服务端一共收到 {count} 条消息，{total} 字节");
-    println!("{summary}。把这句话回复给客户端，关闭连接。");
+    say(&format!("{summary}。把这句话回复给客户端，关闭连接。"))?;
     conn.write_all(&frame(summary.as_bytes()))
         .map_err(|e| format!("向客户端 {peer} 发送汇总失败（对方可能已经断开）：{e}"))?;
 
@@ -236,6 +239,13 @@ fn char_start(bytes: &[u8], mut at: usize) -> usize {
         }
     }
     at
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p framed_server | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

@@ -352,3 +352,17 @@ fn an_argument_that_is_not_utf8_exits_2() {
 fn help_prints_usage_and_exits_0() {
     assert_help_exits_0(SERVER, &["--help"], "127.0.0.1:8900");
 }
+
+#[test]
+fn a_closed_stdout_stops_the_server_with_one_line_instead_of_a_panic() {
+    // 就像 `framed_server | head -1`：读完就绪行，接收输出的一方就走了。
+    // 客户端连上来时，服务端写"连上了"那一行就写不出去，它用一句中文说明、以退出码 1 结束。
+    let (_, status, stderr) = run_until_stdout_closes(SERVER, &["127.0.0.1:0"], |ready| {
+        let addr = address_at_end(ready).unwrap();
+        let _conn = TcpStream::connect(addr).unwrap();
+    });
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

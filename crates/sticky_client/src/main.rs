@@ -14,7 +14,7 @@
 //!
 //! 退出码：0 全部发出并收到了服务端的回复；1 连不上、发送失败或没等到回复；2 参数写错了。
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -52,7 +52,7 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
     // 第 1、2 步：创建套接字并 connect（三次握手），设了期限，不会一直卡住。
     let mut conn =
         TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| connect_failure(addr, &e))?;
-    println!("已连接到 {addr}");
+    say(&format!("已连接到 {addr}"))?;
 
     // 第 3 步：5 条短消息，每条单独一次 send。每次 write_all 返回，只说明字节进了自己内核的发送缓冲区；
     // 它们什么时候、装在几个包里送到对方，由 TCP 决定，对方也不知道这里分了几次发。
@@ -63,7 +63,10 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
             .map_err(|e| send_failure(&e))?;
         sends += 1;
         total += message.len();
-        println!("第 {sends} 次 send：{} 字节 {message}", message.len());
+        say(&format!(
+            "第 {sends} 次 send：{} 字节 {message}",
+            message.len()
+        ))?;
     }
 
     // 第 4 步：一条 3000 字节的长消息，也只用一次 send。对方每次最多读 1024 字节，一次是读不完的。
@@ -72,8 +75,10 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
         .map_err(|e| send_failure(&e))?;
     sends += 1;
     total += long_message.len();
-    println!("第 {sends} 次 send：{LONG_MESSAGE_LEN} 字节 0123456789 循环");
-    println!("一共 send 了 {sends} 次，{total} 字节");
+    say(&format!(
+        "第 {sends} 次 send：{LONG_MESSAGE_LEN} 字节 0123456789 循环"
+    ))?;
+    say(&format!("一共 send 了 {sends} 次，{total} 字节"))?;
 
     // 第 5 步：shutdown 发送方向，告诉服务端"我发完了"：它的 recv 会读到 0 字节。
     // 只关发送这一半，接收的一半还开着，等一会儿还要收回复。Python 里是 sk.shutdown(socket.SHUT_WR)。
@@ -98,7 +103,7 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
         return Err(format!("服务端 {addr} 没有回复就关闭了连接。"));
     }
     // 回复来自网络，先变成可以放心打印的文本。
-    println!("服务端回复：{}", printable(&reply));
+    say(&format!("服务端回复：{}", printable(&reply)))?;
 
     // 第 7 步：close。conn 离开作用域时 Rust 自动关闭它。
     Ok(())
@@ -141,6 +146,13 @@ fn connect_failure(addr: SocketAddr, e: &std::io::Error) -> String {
 
 fn send_failure(e: &std::io::Error) -> String {
     format!("发送失败（服务端可能已经断开）：{e}")
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p sticky_client | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

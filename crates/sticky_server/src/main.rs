@@ -17,7 +17,7 @@
 //!
 //! 退出码：0 正常结束；1 运行中出错（端口被占用、客户端一直不说话、连接断了……）；2 参数写错了。
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 use std::thread;
@@ -63,22 +63,22 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
     let bound = listener
         .local_addr()
         .map_err(|e| format!("查询监听地址失败：{e}"))?;
-    println!("sticky_server 正在监听 {bound}");
+    say(&format!("sticky_server 正在监听 {bound}"))?;
 
     // 第 4 步：accept，等客户端连上来。
     let (mut conn, peer) = listener
         .accept()
         .map_err(|e| format!("接受连接失败：{e}"))?;
-    println!("客户端 {peer} 连上了");
+    say(&format!("客户端 {peer} 连上了"))?;
 
     // 第 5 步：服务端"忙"一会儿。这段时间客户端照样在发，字节先堆在服务端内核的接收缓冲区里，
     // 它们在那里只是一串连续的字节，分不出是哪一次 send 发来的。
-    println!(
+    say(&format!(
         "先忙 {} 毫秒不去读，客户端发来的字节都堆在内核的接收缓冲区里……",
         BUSY_BEFORE_READING.as_millis()
-    );
+    ))?;
     thread::sleep(BUSY_BEFORE_READING);
-    println!("忙完了，开始 recv，每次最多 {BUFFER_SIZE} 字节：");
+    say(&format!("忙完了，开始 recv，每次最多 {BUFFER_SIZE} 字节："))?;
 
     // 第 6 步：一遍遍 recv，直到读到 0 字节。每次拿到的是"当时已经到了的字节，最多 1024 个"，
     // 和对方当初分几次发送毫无关系。
@@ -105,16 +105,16 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
         reads += 1;
         total += n;
         // 对方发来的可能不是 UTF-8，也可能夹着控制字符，所以只通过 printable 打印。
-        println!(
+        say(&format!(
             "第 {reads} 次 recv 读到 {n} 字节：{}",
             shortened(&buffer[..n])
-        );
+        ))?;
     }
-    println!("recv 读到 0 字节：客户端说数据发完了。");
+    say("recv 读到 0 字节：客户端说数据发完了。")?;
 
     // 第 7 步：send。把统计结果告诉客户端，它就能把"发了几次"和"收了几次"摆在一起看。
     let summary = format!("服务端一共 recv 了 {reads} 次，收到 {total} 字节");
-    println!("{summary}。把这句话回复给客户端，关闭连接。");
+    say(&format!("{summary}。把这句话回复给客户端，关闭连接。"))?;
     conn.write_all(summary.as_bytes())
         .map_err(|e| format!("向客户端 {peer} 发送汇总失败（对方可能已经断开）：{e}"))?;
 
@@ -189,6 +189,13 @@ fn char_start(bytes: &[u8], mut at: usize) -> usize {
         }
     }
     at
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p sticky_server | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，
