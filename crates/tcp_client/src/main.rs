@@ -13,7 +13,7 @@
 //!
 //! 退出码：0 收到了回复；1 连不上、没有回复或连接出错；2 参数写错了。
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -48,12 +48,12 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
     // 设了期限，万一地址那头没有任何回应，也不会一直卡住。
     let mut conn =
         TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| connect_failure(addr, &e))?;
-    println!("已连接到 {addr}");
+    say(&format!("已连接到 {addr}"))?;
 
     // 第 3 步：send。write_all 保证整条消息都交给了内核。
     conn.write_all(b"hello!")
         .map_err(|e| format!("发送失败（服务端可能已经断开）：{e}"))?;
-    println!("已发送 hello!");
+    say("已发送 hello!")?;
 
     // 第 4 步：recv。服务端不回答的话，read 会一直等，所以先给它一个期限。
     conn.set_read_timeout(Some(TIMEOUT))
@@ -71,7 +71,7 @@ fn talk(addr: SocketAddr) -> Result<(), String> {
         Err(e) => return Err(format!("读取服务端的回复失败：{e}")),
     };
     // 第 5 步：打印。回复来自网络，先变成可以放心打印的文本。
-    println!("收到回复：{}", printable(&buffer[..n]));
+    say(&format!("收到回复：{}", printable(&buffer[..n])))?;
 
     // 第 6 步：close。conn 离开作用域时 Rust 自动关闭它。
     Ok(())
@@ -110,6 +110,13 @@ fn connect_failure(addr: SocketAddr, e: &std::io::Error) -> String {
         ),
         _ => format!("连接 {addr} 失败：{e}"),
     }
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p tcp_client | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

@@ -108,3 +108,20 @@ fn bad_arguments_exit_2_with_usage() {
         &[&["8898"], &["127.0.0.1:8898", "extra"], &["::1:8898"]],
     );
 }
+
+/// 像 `cargo run -p tcp_client | head -0` 那样：接收输出的一方从一开始就不在了。
+/// 连上服务端后第一次打印就写不出去：一句中文、退出码 1，而不是 panic。
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_with_one_chinese_line_not_a_panic() {
+    let addr = fake_tcp_server(|mut conn| {
+        let mut buffer = [0u8; 64];
+        let _ = conn.read(&mut buffer);
+        let _ = conn.write_all(b"hi");
+    });
+    let (status, stderr) = run_with_stdout_closed(CLIENT, &[addr.as_str()]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+}

@@ -152,3 +152,21 @@ fn an_argument_that_is_not_utf8_exits_2() {
 fn help_prints_usage_and_exits_0() {
     assert_help_exits_0(SERVER, &["--help"], "127.0.0.1:8898");
 }
+
+/// 像 `cargo run -p tcp_server | head -1` 那样：读完就绪行，接收输出的一方就退出了。
+/// 客户端连上来时服务端要打印"连上了"，写不出去：一句中文、退出码 1，而不是 panic。
+#[test]
+fn a_closed_stdout_ends_with_one_chinese_line_not_a_panic() {
+    let (first, status, stderr) = run_until_stdout_closes(SERVER, &["127.0.0.1:0"], |ready| {
+        let addr = address_at_end(ready).expect("就绪行末尾应该是地址");
+        let mut conn = TcpStream::connect(addr).unwrap();
+        let _ = conn.write_all(b"hello!");
+        // 服务端停下时会关闭连接；读到结尾或被重置都算结束。
+        let _ = conn.read_to_end(&mut Vec::new());
+    });
+    assert!(first.starts_with("tcp_server 正在监听 "), "{first}");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+}

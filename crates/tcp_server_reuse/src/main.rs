@@ -27,7 +27,7 @@
 //! 退出码：0 正常结束；1 运行中出错（端口被占用、客户端一直不说话……）；2 参数写错了。
 
 use socket2::{Domain, Protocol, Socket, Type};
-use std::io::{ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -82,13 +82,13 @@ fn serve(options: &Options) -> Result<(), String> {
     } else {
         "未设置 SO_REUSEADDR"
     };
-    println!("tcp_server_reuse（{reuse}）正在监听 {bound}");
+    say(&format!("tcp_server_reuse（{reuse}）正在监听 {bound}"))?;
 
     // 第 4 步：accept 一直等到有客户端连上来——这就是"先启动服务端，再启动客户端"的原因。
     let (mut conn, peer) = listener
         .accept()
         .map_err(|e| format!("接受连接失败：{e}"))?;
-    println!("客户端 {peer} 连上了");
+    say(&format!("客户端 {peer} 连上了"))?;
 
     // 第 5 步：recv。最多读 1024 字节；多出来的留在内核里，这个程序不再读它。
     conn.set_read_timeout(Some(READ_TIMEOUT))
@@ -97,7 +97,7 @@ fn serve(options: &Options) -> Result<(), String> {
     let received = match conn.read(&mut buffer) {
         // 读到 0 字节表示对方已经关闭了连接，不是"收到一条空消息"。
         Ok(0) => {
-            println!("客户端没有发送任何数据就关闭了连接。");
+            say("客户端没有发送任何数据就关闭了连接。")?;
             return Ok(());
         }
         Ok(n) => &buffer[..n],
@@ -110,12 +110,16 @@ fn serve(options: &Options) -> Result<(), String> {
         Err(e) => return Err(format!("从客户端 {peer} 读取数据失败：{e}")),
     };
     // 第 6 步：打印。对方发来的可能不是 UTF-8，也可能夹着控制字符，所以先变成安全的文本。
-    println!("收到 {} 字节：{}", received.len(), printable(received));
+    say(&format!(
+        "收到 {} 字节：{}",
+        received.len(),
+        printable(received)
+    ))?;
 
     // 第 7 步：send。write_all 保证两个字节都交给了内核（Python 的 send 可能只发出一部分）。
     conn.write_all(b"hi")
         .map_err(|e| format!("向客户端 {peer} 发送 hi 失败（对方可能已经断开）：{e}"))?;
-    println!("已回复 hi，关闭连接。");
+    say("已回复 hi，关闭连接。")?;
 
     // 第 8、9 步：close。conn 和 listener 在这里离开作用域，Rust 自动关闭它们。
     // 服务端先关闭，所以这条连接在服务端这一头会进入 TIME_WAIT——下次重启撞上的就是它。
@@ -225,6 +229,13 @@ fn bind_failure(options: &Options, e: &std::io::Error) -> String {
         ),
         _ => format!("无法在 {addr} 上监听：{e}"),
     }
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p tcp_server_reuse | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，
