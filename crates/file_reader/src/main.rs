@@ -20,7 +20,7 @@
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, ErrorKind, Read};
+use std::io::{self, ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::thread;
@@ -63,7 +63,7 @@ fn read_message(options: &Options) -> Result<(), String> {
     let path = options.path.as_path();
     // 第 1 步：open。文件还不存在，说明写的一方还没写；--wait 时就隔一会儿再看。
     let file = open_message(path, options.wait)?;
-    println!("file_reader 读取 {}", path.display());
+    say(&format!("file_reader 读取 {}", path.display()))?;
 
     // 第 2 步：read。文件一旦打开，就算写的一方这时把新消息改名进来，
     // 这里读到的也还是打开的那个文件，一条完整的旧消息。
@@ -75,12 +75,14 @@ fn read_message(options: &Options) -> Result<(), String> {
 
     // 第 3 步：打印。文件里可能是任何字节，先变成可以放心打印的文本。
     if bytes.is_empty() {
-        println!("文件是空的：写的一方还没写进任何内容，或者还没写完。");
+        say("文件是空的：写的一方还没写进任何内容，或者还没写完。")?;
         return Ok(());
     }
-    println!("读到 {} 字节：{}", bytes.len(), printable(&bytes));
+    say(&format!("读到 {} 字节：{}", bytes.len(), printable(&bytes)))?;
     if total > bytes.len() as u64 {
-        println!("（文件一共 {total} 字节，这里只读了前 {BUFFER_SIZE} 字节。）");
+        say(&format!(
+            "（文件一共 {total} 字节，这里只读了前 {BUFFER_SIZE} 字节。）"
+        ))?;
     }
     Ok(())
 }
@@ -94,7 +96,7 @@ fn open_message(path: &Path, wait: bool) -> Result<File, String> {
             Ok(file) => {
                 if announced {
                     let waited = started.elapsed().as_secs_f64();
-                    println!("等了 {waited:.1} 秒，文件出现了。");
+                    say(&format!("等了 {waited:.1} 秒，文件出现了。"))?;
                 }
                 return Ok(file);
             }
@@ -109,12 +111,12 @@ fn open_message(path: &Path, wait: bool) -> Result<File, String> {
                     ));
                 }
                 if !announced {
-                    println!(
+                    say(&format!(
                         "还没有消息：每 {} 毫秒看一眼 {}，最多等 {} 秒……",
                         POLL_INTERVAL.as_millis(),
                         path.display(),
                         WAIT_LIMIT.as_secs()
-                    );
+                    ))?;
                     announced = true;
                 }
                 // 这就是轮询：没有人会通知我们"写好了"，只能隔一会儿再看。
@@ -209,6 +211,13 @@ fn read_failure(path: &Path, e: &io::Error) -> String {
         ),
         _ => format!("读取 {} 失败：{e}", path.display()),
     }
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p file_reader | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把文件里的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

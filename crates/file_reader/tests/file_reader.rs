@@ -276,3 +276,40 @@ fn bad_arguments_exit_2_with_usage() {
 fn help_prints_usage_and_exits_0() {
     assert_help_exits_0(READER, &["--help"], "--wait");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_with_one_line_instead_of_a_panic() {
+    // 就像 `file_reader | head -0`：第一行就写不出去。
+    let scratch = Scratch::new("closed-stdout");
+    let target = scratch.join("message.txt");
+    write_whole(&target, b"hello!");
+    let (status, stderr) = run_with_stdout_closed(READER, &[target.to_str().unwrap()]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn with_wait_a_closed_stdout_is_noticed_when_the_file_appears() {
+    // 就像 `file_reader --wait | head -1`：读完"还没有消息"那一行，接收输出的一方就走了；
+    // 文件出现时，file_reader 要说的下一行写不出去，不用等满 30 秒就停下。
+    let scratch = Scratch::new("wait-closed-stdout");
+    let target = scratch.join("message.txt");
+    let began = std::time::Instant::now();
+    let (first, status, stderr) =
+        run_until_stdout_closes(READER, &["--wait", target.to_str().unwrap()], |_| {
+            write_whole(&target, b"hello!")
+        });
+    assert!(first.starts_with("还没有消息："), "{first}");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        began.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        began.elapsed()
+    );
+}

@@ -74,9 +74,12 @@ fn write_message(path: &Path) -> Result<(), String> {
         return Err(write_failure(path, &e));
     }
 
-    println!("file_writer 写好了一条消息：{message}");
-    println!("文件：{}", path.display());
-    println!("下一步：在另一个终端运行 {}", reader_command(path));
+    say(&format!("file_writer 写好了一条消息：{message}"))?;
+    say(&format!("文件：{}", path.display()))?;
+    say(&format!(
+        "下一步：在另一个终端运行 {}",
+        reader_command(path)
+    ))?;
     Ok(())
 }
 
@@ -149,6 +152,13 @@ fn reader_command(path: &Path) -> String {
     } else {
         format!("cargo run -p file_reader -- {}", path.display())
     }
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p file_writer | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把写文件失败的原因翻译成学生能照着做的一句话。

@@ -320,3 +320,18 @@ fn bad_arguments_exit_2_with_usage() {
 fn help_prints_usage_and_exits_0() {
     assert_help_exits_0(WRITER, &["--help"], "socket-lesson-message.txt");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_with_one_line_after_the_message_is_written() {
+    // 就像 `file_writer | head -0`：消息照样写进文件，报告却写不出去：一句话说明，退出码 1，不 panic。
+    let scratch = Scratch::new("closed-stdout");
+    let target = scratch.join("message.txt");
+    let (status, stderr) = run_with_stdout_closed(WRITER, &[target.to_str().unwrap()]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(is_whole_message(&fs::read(&target).unwrap()));
+    assert_eq!(scratch.names(), ["message.txt"]);
+}

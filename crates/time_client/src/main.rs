@@ -79,8 +79,8 @@ fn ask_for_time(addr: SocketAddr) -> Result<(), String> {
         let Some(format) = read_line(PROMPT)? else {
             // 输入结束（Ctrl-D）：先换行，免得 shell 提示符接在提示语后面。
             // socket 在函数返回时离开作用域，Rust 自动关闭它。
-            println!();
-            println!("输入结束，再见。");
+            say("")?;
+            say("输入结束，再见。")?;
             return Ok(());
         };
 
@@ -104,7 +104,7 @@ fn ask_for_time(addr: SocketAddr) -> Result<(), String> {
 
         // 课程的 Python 版收到 data 之后没有打印，学生看不到服务器报的时间——这是课程的疏漏，这里补上。
         // 回答来自网络，先变成可以放心打印的文本。
-        println!("服务器回答：{}", printable(&buffer[..n]));
+        say(&format!("服务器回答：{}", printable(&buffer[..n])))?;
     }
 }
 
@@ -171,6 +171,13 @@ fn exchange_failure(addr: SocketAddr, e: &std::io::Error) -> String {
         ),
         _ => format!("和 {addr} 收发数据报失败：{e}"),
     }
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p time_client | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

@@ -262,3 +262,54 @@ fn bad_arguments_exit_2_with_usage() {
 fn help_prints_usage_and_exits_0() {
     assert_help_exits_0(CLIENT, &["-h"], "127.0.0.1:9000");
 }
+
+#[test]
+fn a_closed_stdout_ends_with_one_line_instead_of_a_panic() {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+
+    // 就像 `time_client | head -1` 之后又问了一次：提示符显示过了，接收输出的一方却已经走了，回答写不出去。
+    // 支持库的两个办法都不给程序键盘输入，所以这里自己接管道。
+    let (socket, addr) = fake_udp_server();
+    let mut child = Command::new(CLIENT)
+        .arg(&addr)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // 提示符后面没有换行，所以一个字节一个字节地读，读到整个提示符就关掉读端。
+    let mut stdout = child.stdout.take().unwrap();
+    let mut shown = Vec::new();
+    let mut byte = [0u8; 1];
+    while !shown.ends_with(PROMPT.as_bytes()) {
+        let n = stdout.read(&mut byte).unwrap();
+        assert_eq!(n, 1, "没等到提示符：{}", String::from_utf8_lossy(&shown));
+        shown.push(byte[0]);
+    }
+    drop(stdout);
+
+    // stderr 读到头说明程序结束了；另一个线程去读，这里最多等 PATIENCE。键盘一直不放，结束只能是因为写不出去。
+    let mut stderr = child.stderr.take().unwrap();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        let _ = done.send(text);
+    });
+    let mut keyboard = child.stdin.take().unwrap();
+    keyboard.write_all(b"%Y\n").unwrap();
+    let (_, from) = receive(&socket);
+    socket.send_to(b"2026", from).unwrap();
+    let Ok(stderr) = finished.recv_timeout(PATIENCE) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("stdout 关掉之后，客户端应该在打印回答时发现并停下");
+    };
+    let status = child.wait().unwrap();
+    drop(keyboard);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

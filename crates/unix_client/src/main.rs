@@ -21,7 +21,7 @@ use std::process::ExitCode;
 #[cfg(unix)]
 use std::{
     fs,
-    io::{ErrorKind, Read, Write},
+    io::{self, ErrorKind, Read, Write},
     os::unix::fs::FileTypeExt,
     os::unix::net::{SocketAddr, UnixStream},
     path::{Path, PathBuf},
@@ -74,12 +74,12 @@ fn talk(path: &Path) -> Result<(), String> {
     // 第 1、2 步：创建套接字并 connect。地址是一个文件路径：内核按路径找到套接字文件，
     // 再找到在它上面监听的服务端。没有网络，也就没有握手要等，结果立刻就有。
     let mut conn = UnixStream::connect(path).map_err(|e| connect_failure(path, &e))?;
-    println!("已连接到 {}", path.display());
+    say(&format!("已连接到 {}", path.display()))?;
 
     // 第 3 步：send。write_all 保证整条消息都交给了内核。
     conn.write_all(b"hello!")
         .map_err(|e| format!("发送失败（服务端可能已经断开）：{e}"))?;
-    println!("已发送 hello!");
+    say("已发送 hello!")?;
 
     // 第 4 步：recv。服务端不回答的话，read 会一直等，所以先给它一个期限。
     conn.set_read_timeout(Some(TIMEOUT))
@@ -97,7 +97,7 @@ fn talk(path: &Path) -> Result<(), String> {
         Err(e) => return Err(format!("读取服务端的回复失败：{e}")),
     };
     // 第 5 步：打印。回复来自另一个程序，先变成可以放心打印的文本。
-    println!("收到回复：{}", printable(&buffer[..n]));
+    say(&format!("收到回复：{}", printable(&buffer[..n])))?;
 
     // 第 6 步：close。conn 离开作用域时 Rust 自动关闭它。
     Ok(())
@@ -155,6 +155,14 @@ fn connect_failure(path: &Path, e: &std::io::Error) -> String {
         ),
         _ => format!("连接 {shown} 失败：{e}"),
     }
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p unix_client | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+#[cfg(unix)]
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

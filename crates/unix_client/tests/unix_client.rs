@@ -189,3 +189,19 @@ fn bad_arguments_exit_2_with_usage() {
 fn help_prints_usage_and_exits_0() {
     assert_help_exits_0(CLIENT, &["-h"], "socket-lesson.sock");
 }
+
+#[test]
+fn a_closed_stdout_ends_with_one_line_instead_of_a_panic() {
+    // 就像 `unix_client | head -0`：连上了，第一行却写不出去。
+    let socket = SocketPath::new("closed-stdout");
+    let server = fake_server(&socket, |mut conn| {
+        let mut buffer = [0u8; 64];
+        let _ = conn.read(&mut buffer);
+    });
+    let (status, stderr) = run_with_stdout_closed(CLIENT, &[socket.arg()]);
+    server.join().unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

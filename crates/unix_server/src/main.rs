@@ -25,7 +25,7 @@ use std::process::ExitCode;
 #[cfg(unix)]
 use std::{
     fs,
-    io::{ErrorKind, Read, Write},
+    io::{self, ErrorKind, Read, Write},
     os::unix::fs::FileTypeExt,
     os::unix::net::{SocketAddr, UnixListener, UnixStream},
     path::{Path, PathBuf},
@@ -85,11 +85,11 @@ fn serve(path: &Path) -> Result<(), String> {
     // Ctrl-C 例外：系统直接结束进程，Drop 来不及运行，文件会留下。标准库没有捕获 Ctrl-C 的办法
     // （要用 libc 或 ctrlc 这样的 crate，本课不用），所以留下的文件交给下次启动时的第 0 步清理。
     let _cleanup = SocketFileCleanup(path.to_path_buf());
-    println!("unix_server 正在监听 {}", path.display());
+    say(&format!("unix_server 正在监听 {}", path.display()))?;
     if removed_stale {
-        println!(
-            "（启动前发现这里有一个没人监听的旧套接字文件，多半是上次的服务端被 Ctrl-C 打断后留下的，已经删掉了。）"
-        );
+        say(
+            "（启动前发现这里有一个没人监听的旧套接字文件，多半是上次的服务端被 Ctrl-C 打断后留下的，已经删掉了。）",
+        )?;
     }
 
     // 第 4 步：accept 一直等到有客户端连上来——和 TCP 一样，要先启动服务端。
@@ -98,8 +98,8 @@ fn serve(path: &Path) -> Result<(), String> {
         .map_err(|e| format!("接受连接失败：{e}"))?;
     // AF_UNIX 的客户端一般不 bind，它的套接字没有名字，所以这里没有 TCP 那样的"IP:端口"可打印。
     match peer.as_pathname() {
-        Some(peer_path) => println!("客户端 {} 连上了", peer_path.display()),
-        None => println!("有客户端连上了（它的套接字没有绑定路径，AF_UNIX 的客户端通常都是这样）"),
+        Some(peer_path) => say(&format!("客户端 {} 连上了", peer_path.display()))?,
+        None => say("有客户端连上了（它的套接字没有绑定路径，AF_UNIX 的客户端通常都是这样）")?,
     }
 
     // 第 5 步：recv。最多读 1024 字节；多出来的留在内核里，这个程序不再读它。
@@ -109,7 +109,7 @@ fn serve(path: &Path) -> Result<(), String> {
     let received = match conn.read(&mut buffer) {
         // 读到 0 字节表示对方已经关闭了连接，不是"收到一条空消息"。
         Ok(0) => {
-            println!("客户端没有发送任何数据就关闭了连接。");
+            say("客户端没有发送任何数据就关闭了连接。")?;
             return Ok(());
         }
         Ok(n) => &buffer[..n],
@@ -122,12 +122,16 @@ fn serve(path: &Path) -> Result<(), String> {
         Err(e) => return Err(format!("从客户端读取数据失败：{e}")),
     };
     // 第 6 步：打印。对方发来的可能不是 UTF-8，也可能夹着控制字符，所以先变成安全的文本。
-    println!("收到 {} 字节：{}", received.len(), printable(received));
+    say(&format!(
+        "收到 {} 字节：{}",
+        received.len(),
+        printable(received)
+    ))?;
 
     // 第 7 步：send。write_all 保证两个字节都交给了内核。
     conn.write_all(b"hi")
         .map_err(|e| format!("向客户端发送 hi 失败（对方可能已经断开）：{e}"))?;
-    println!("已回复 hi，关闭连接。");
+    say("已回复 hi，关闭连接。")?;
 
     // 第 8、9 步：close。conn 和 listener 在这里离开作用域，Rust 自动关闭它们；
     // _cleanup 也离开作用域，删掉套接字文件。
@@ -143,7 +147,11 @@ struct SocketFileCleanup(PathBuf);
 impl Drop for SocketFileCleanup {
     fn drop(&mut self) {
         match fs::remove_file(&self.0) {
-            Ok(()) => println!("已删除套接字文件 {}。", self.0.display()),
+            // drop 不能返回错误，所以这一行写不出去就算了：那说明接收输出的程序已经退出，没人看得到它；
+            // serve 多半正是因为写不出去才出错返回的，那一句由 main 报告。文件已经删掉，要紧的事做完了。
+            Ok(()) => {
+                let _ = say(&format!("已删除套接字文件 {}。", self.0.display()));
+            }
             // 有人已经手动删掉了它：目的已经达到，不用再说什么。
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => eprintln!(
@@ -236,6 +244,14 @@ fn bind_failure(path: &Path, e: &std::io::Error) -> String {
         }
         _ => format!("无法在 {shown} 上监听：{e}"),
     }
+}
+
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p unix_server | head -1`），
+/// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
+#[cfg(unix)]
+fn say(line: &str) -> Result<(), String> {
+    writeln!(io::stdout(), "{line}")
+        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
 }
 
 /// 把对方发来的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

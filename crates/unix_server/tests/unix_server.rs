@@ -281,3 +281,36 @@ fn bad_arguments_exit_2_with_usage() {
 fn help_prints_usage_and_exits_0() {
     assert_help_exits_0(SERVER, &["--help"], "socket-lesson.sock");
 }
+
+#[test]
+fn a_closed_stdout_stops_the_server_with_one_line_and_the_file_is_gone() {
+    // 就像 `unix_server | head -1`：读完就绪行，接收输出的一方就走了。客户端连上来时，服务端发现写不出去。
+    let socket = SocketPath::new("closed-stdout");
+    let (ready, status, stderr) = run_until_stdout_closes(SERVER, &[socket.arg()], |_| {
+        drop(UnixStream::connect(&socket.0).unwrap());
+    });
+    assert!(ready.starts_with("unix_server 正在监听 "), "{ready}");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        !socket.0.exists(),
+        "因为写不出去而停下时，套接字文件也应该被删掉"
+    );
+}
+
+#[test]
+fn a_stdout_closed_from_the_start_stops_the_server_and_the_file_is_gone() {
+    // 就像 `unix_server | head -0`：文件刚建好，就绪行就写不出去。
+    let socket = SocketPath::new("closed-start");
+    let (status, stderr) = run_with_stdout_closed(SERVER, &[socket.arg()]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        !socket.0.exists(),
+        "因为写不出去而停下时，套接字文件也应该被删掉"
+    );
+}
