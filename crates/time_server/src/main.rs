@@ -67,13 +67,15 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
     let bound = socket
         .local_addr()
         .map_err(|e| format!("查询绑定地址失败：{e}"))?;
-    println!("time_server 正在等待时间格式，地址 {bound}");
 
     // 每个请求的日志行先攒在内存里（BufWriter），隔一会儿再一起写出去：每写一次屏幕就是一次 write 系统调用，
     // 逐行写的话，每个请求都要多花这么一次（量出来的代价见 docs/benchmarks.md）。
     // 课程的 Python 在输出不是终端时也这样攒着写。什么时候写出去：
     // 请求停下来时，recv_from 最多等 LOG_FLUSH_AFTER 就超时，趁空写；请求不停时，离上次写出超过 LOG_FLUSH_AFTER 就写。
     let mut log = BufWriter::new(io::stdout().lock());
+    // 第一行是就绪行，测试和演示脚本都在等它，所以写完马上 flush，不攒。
+    writeln!(log, "time_server 正在等待时间格式，地址 {bound}").map_err(stdout_failure)?;
+    log.flush().map_err(stdout_failure)?;
     let mut flushed_at = Instant::now();
     socket
         .set_read_timeout(Some(LOG_FLUSH_AFTER))
