@@ -606,3 +606,11 @@ pub fn pause_and_resume(pid: u32) {
     }
     signal("-CONT");
 }
+
+/// 断言程序因为 stdout 写不出去而停下，而且停得体面：退出码 1，stderr 正好一行、以"输出写不出去了"开头，没有 panic。
+pub fn assert_stopped_because_stdout_closed(status: ExitStatus, stderr: &str) {
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("输出写不出去了"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
