@@ -112,8 +112,9 @@ fn serve(addr: SocketAddr) -> Result<(), String> {
         // 第 6 步：打印收到的格式（课程的 print('===>', msg)）。它来自网络，先变成可以放心打印的文本。
         writeln!(log, "===> {}", printable(received)).map_err(stdout_failure)?;
 
-        // 第 7～9 步：选格式（空数据报用默认格式），把字节当成 UTF-8 文本，按格式写出当前时间。看不懂的格式换来一句错误回答，也照样发回去，
-        // 让客户端知道发生了什么（课程的 Python 版遇到不是 UTF-8 的字节会直接崩溃）。
+        // 第 7～9 步：选格式（空数据报用默认格式），把字节当成 UTF-8 文本，按格式写出当前时间。
+        // 看不懂的格式换来一句错误回答，也照样发回去，让客户端知道发生了什么
+        // （课程的 Python 版遇到不是 UTF-8 的字节会直接崩溃）。
         let answer = match time_answer(received) {
             Ok(time) => time,
             Err(error) => {
