@@ -397,6 +397,24 @@ pub fn workspace_binary(name: &str) -> PathBuf {
     path
 }
 
+/// 一个 Cargo 例子编译出的程序（最小版本、练习的答案都是例子）。`cargo test` 测试一个包之前，
+/// 会把这个包的例子编译进 target/<profile>/examples/；缺了就明确失败。
+pub fn example_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .join("examples");
+    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "找不到例子 {}：请用 cargo test 运行，它会先编译包里的例子",
+        path.display()
+    );
+    path
+}
+
 /// 当前 crate 目录下的一个文件（测试里的 Python 对端就放在 tests/python/ 下）。
 pub fn crate_file(manifest_dir: &str, relative: &str) -> PathBuf {
     Path::new(manifest_dir).join(relative)
