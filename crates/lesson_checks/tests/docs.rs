@@ -140,6 +140,8 @@ fn check(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let crates = lesson_crates(root);
     let mut shown: BTreeSet<String> = BTreeSet::new();
+    // 用 `文件：` 完整展示过的文件，写成 crates/ 之后的相对路径，比如 `tcp_server/src/main.rs`。
+    let mut shown_files: BTreeSet<String> = BTreeSet::new();
     let mut compared: BTreeSet<String> = BTreeSet::new();
     let mut pages = doc_pages(root);
     pages.push(root.join("README.md"));
@@ -180,6 +182,9 @@ fn check(root: &Path) -> Vec<String> {
                         if let Some(name) = crate_of(&file) {
                             shown.insert(name.clone());
                             page_crates.insert(name);
+                        }
+                        if let Some(relative) = under_crates(&file) {
+                            shown_files.insert(relative);
                         }
                     } else if let Some(file) = marked_file(page, &previous_line, "片段：") {
                         match read(&file) {
@@ -343,7 +348,18 @@ fn check(root: &Path) -> Vec<String> {
     }
 
     for name in &crates {
-        if !shown.contains(name) {
+        // 最小版本和练习答案是例子：每一个都要在某一页上完整展示，页面才不会和它们走样。
+        let examples = fs::read_dir(root.join("crates").join(name).join("examples"));
+        for entry in examples.into_iter().flatten() {
+            let file = name_of(&entry.unwrap().path());
+            let relative = format!("{name}/examples/{file}");
+            if file.ends_with(".rs") && !shown_files.contains(&relative) {
+                problems.push(format!(
+                    "docs/ 里没有一页用 `文件：` 展示 crates/{relative}"
+                ));
+            }
+        }
+        if !shown_files.contains(&format!("{name}/src/main.rs")) {
             problems.push(format!(
                 "docs/ 里没有一页用 `文件：` 展示 crates/{name}/src/main.rs"
             ));
@@ -374,6 +390,12 @@ fn first_number(text: &str) -> String {
 
 fn squash(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// `crates/` 之后的相对路径，用 `/` 分隔：`tcp_server/examples/tcp_server_minimal.rs`。
+fn under_crates(file: &Path) -> Option<String> {
+    let text = file.to_string_lossy().replace('\\', "/");
+    Some(text[text.find("crates/")? + "crates/".len()..].to_string())
 }
 
 fn crate_of(file: &Path) -> Option<String> {
@@ -591,5 +613,31 @@ fn the_check_bites_when_a_fact_is_wrong() {
     assert!(
         problems.iter().any(|p| p.contains("2048")),
         "事实表写错了缓冲区大小，检查却没发现：{problems:?}"
+    );
+}
+
+#[test]
+fn the_check_bites_when_a_minimal_version_changes_or_is_not_shown() {
+    let scratch = scratch_copy("example");
+    let example = scratch.join("crates/tcp_server/examples/tcp_server_minimal.rs");
+    let source = fs::read_to_string(&example).unwrap();
+    fs::write(&example, source.replacen("b\"hi\"", "b\"hey\"", 1)).unwrap();
+    let changed = check(&scratch);
+    // 一个哪一页都没有展示的新例子。
+    let extra = scratch.join("crates/tcp_server/examples/tcp_server_extra.rs");
+    fs::write(&extra, "fn main() {}\n").unwrap();
+    let unshown = check(&scratch);
+    fs::remove_dir_all(&scratch).unwrap();
+    assert!(
+        changed
+            .iter()
+            .any(|p| p.contains("代码块和") && p.contains("tcp_server_minimal.rs")),
+        "改了 tcp_server 的最小版本，检查却没发现：{changed:?}"
+    );
+    assert!(
+        unshown
+            .iter()
+            .any(|p| p.contains("tcp_server/examples/tcp_server_extra.rs")),
+        "没有展示的例子，检查却没发现：{unshown:?}"
     );
 }
