@@ -121,15 +121,36 @@ pub fn start<S: AsRef<OsStr>>(program: impl AsRef<OsStr>, args: &[S]) -> Running
     start_command(command)
 }
 
+/// 测试进程里启动子进程都经过这把锁，关掉一个管道端也要先拿到它。
+/// 原因：另一个线程 fork 出的子进程，在它 exec 之前手里有父进程全部文件描述符的副本
+/// （包括我们刚要关掉的管道读端），这一瞬间程序写 stdout 还会成功。关闭 stdout 的测试在机器很忙时
+/// 会因此偶尔看到"写成功了"。`spawn` 返回时子进程已经 exec（副本随 CLOEXEC 关掉了），
+/// 所以只要启动和关闭不同时发生，关掉的一端就真的没有人拿着了。
+static SPAWN_LOCK: Mutex<()> = Mutex::new(());
+
+/// 启动一个子进程（拿着 `SPAWN_LOCK`）。测试文件里要自己配 stdin/stdout 的，也用它来启动。
+pub fn spawn(command: &mut Command) -> Child {
+    let _one_at_a_time = SPAWN_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    command
+        .spawn()
+        .unwrap_or_else(|e| panic!("无法启动 {:?}：{e}", command.get_program()))
+}
+
+/// 拿着 `SPAWN_LOCK` 关掉一个文件描述符（管道或套接字的一端），保证此刻没有正在 fork 的子进程复制着它。
+pub fn close_for_sure<T>(end: T) {
+    let _one_at_a_time = SPAWN_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    drop(end);
+}
+
 /// 和 `start` 一样，但命令由调用者自己配置（环境变量、工作目录……）。
 pub fn start_command(mut command: Command) -> Running {
     let name = format!("{:?}", command.get_program());
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("无法启动 {name}：{e}"));
+    let mut child = spawn(
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    );
     let stdout = Stream::default();
     stdout.pump(child.stdout.take().unwrap());
     let stderr = Stream::default();
@@ -152,20 +173,30 @@ pub fn python<S: AsRef<OsStr>>(script: impl AsRef<Path>, args: &[S]) -> Running 
     start_command(command)
 }
 
-/// python3 的位置：测试需要它来扮演课程里的 Python 程序，没有就明确失败。
+/// 设了这个环境变量，需要 Python 对端的测试就跳过（在 Wine 里跑 Windows 版测试时用：
+/// Wine 里的程序启动不了 Linux 的 python3）。见 scripts/wine-test.sh。
+pub const NO_PYTHON: &str = "LESSON_TESTS_NO_PYTHON";
+/// 跳过的测试以带这个标记的 panic 结束；scripts/wine-test.sh 把它算作"跳过"，不算失败。
+pub const SKIP_MARK: &str = "[跳过]";
+
+/// Python 3 的命令名：测试需要它来扮演课程里的 Python 程序，没有就明确失败。
+/// Linux 和 macOS 上叫 python3；Windows 上装的 Python 通常只有 python
+/// （python3 可能是应用商店的占位程序，一运行就失败），所以两个都试。
 pub fn python3() -> &'static str {
-    static CHECKED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
-    CHECKED.get_or_init(|| {
-        let ok = Command::new("python3")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        assert!(
-            ok,
-            "这些测试需要 python3 来运行课程的 Python 对端，请先安装 python3"
-        );
+    static FOUND: std::sync::OnceLock<Option<&'static str>> = std::sync::OnceLock::new();
+    if std::env::var_os(NO_PYTHON).is_some() {
+        panic!("{SKIP_MARK} 这个测试需要 Python 对端，设了 {NO_PYTHON}");
+    }
+    let found = FOUND.get_or_init(|| {
+        ["python3", "python"].into_iter().find(|name| {
+            Command::new(name).arg("--version").output().is_ok_and(|o| {
+                o.status.success() && String::from_utf8_lossy(&o.stdout).starts_with("Python 3")
+            })
+        })
     });
-    "python3"
+    found.expect(
+        "这些测试需要 Python 3 来运行课程的 Python 对端，请先安装（命令 python3 或 python）",
+    )
 }
 
 impl Running {
@@ -548,17 +579,17 @@ pub fn run_until_stdout_closes(
     after_first_line: impl FnOnce(&str),
 ) -> (String, ExitStatus, String) {
     use std::io::{BufRead, BufReader};
-    let mut child = Command::new(&program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(
+        Command::new(&program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    );
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
-    drop(stdout);
+    close_for_sure(stdout);
     let (status, stderr) = wait_reading_stderr(child, || after_first_line(&first));
     (first, status, stderr)
 }
@@ -568,15 +599,20 @@ pub fn run_until_stdout_closes(
 /// 只在 Unix 上有。
 #[cfg(unix)]
 pub fn run_with_stdout_closed(program: impl AsRef<OsStr>, args: &[&str]) -> (ExitStatus, String) {
-    let (ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
-    drop(ours);
-    let child = Command::new(&program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    // 建好就关掉我们这一端，中间不许有别的线程 fork（见 SPAWN_LOCK）。
+    let theirs = {
+        let _one_at_a_time = SPAWN_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let (ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+        drop(ours);
+        theirs
+    };
+    let child = spawn(
+        Command::new(&program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+            .stderr(Stdio::piped()),
+    );
     wait_reading_stderr(child, || {})
 }
 
