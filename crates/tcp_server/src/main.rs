@@ -39,7 +39,7 @@ fn serve(addr: &str) -> Result<(), Failure> {
     // 第 4 步：accept 一直等到有客户端连上来——这就是"先启动服务端，再启动客户端"的原因。
     let (conn, peer) = listener.accept()?;
     handle_client(conn, peer)
-    // 第 9 步：listener 在这里离开作用域，Rust 自动关闭它。
+    // 第 8 步的另一半（Python 的 sk.close()）：listener 在这里离开作用域，Rust 自动关闭它。
 }
 
 /// 和一个客户端的一次对话。出了错就把原因返回给调用者：想一个接一个地服务客户端时，
@@ -61,7 +61,7 @@ fn handle_client(mut conn: TcpStream, peer: SocketAddr) -> Result<(), Failure> {
     // 第 7 步：send。write_all 保证两个字节都交给了内核（Python 的 send 可能只发出一部分）。
     conn.write_all(b"hi").map_err(|e| send_failure(peer, e))?;
     say("已回复 hi，关闭连接。")
-    // 第 8 步：conn 在这里离开作用域，Rust 自动关闭它，内核发出 FIN。
+    // 第 8 步（Python 的 conn.close()）：conn 在这里离开作用域，Rust 自动关闭它，内核发出 FIN。
 }
 
 // ───────── 以下是让程序更结实的辅助函数，和 socket 本身无关，初读可以跳过 ─────────
