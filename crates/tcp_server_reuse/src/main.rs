@@ -72,7 +72,8 @@ fn serve(options: &Options) -> Result<(), Failure> {
 /// 才能决定设不设置这个选项。
 fn listen(addr: SocketAddr, reuse_address: bool) -> Result<TcpListener, Failure> {
     // 第 1 步：创建 TCP 套接字。地址族（IPv4 还是 IPv6）跟着要绑定的地址走。
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))
+        .map_err(|e| Failure(format!("创建套接字失败：{e}")))?;
     if reuse_address {
         // 第 2 步：课程加的那一行 setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)，而且必须在 bind 之前。
         // 服务端先关闭连接，它这一头的旧连接会在 TIME_WAIT 里停留大约一分钟（防止迟到的数据包
