@@ -46,7 +46,7 @@ fn no_server_says_start_one_first_within_5_seconds() {
     assert_eq!(client.code(), Some(1), "{client}");
     assert!(client.stderr.contains(&addr), "{client}");
     assert!(
-        client.stderr.contains("cargo run -p tcp_server"),
+        client.stderr.contains("请先在另一个终端启动服务端"),
         "{client}"
     );
     assert_eq!(client.stderr.lines().count(), 1, "{client}");
@@ -121,4 +121,69 @@ fn a_closed_stdout_ends_with_one_chinese_line_not_a_panic() {
     });
     let (status, stderr) = run_with_stdout_closed(CLIENT, &[addr.as_str()]);
     assert_stopped_because_stdout_closed(status, &stderr);
+}
+
+// ---------------------------------------------------------------- 主机名、复制到别处
+
+#[test]
+fn reaches_a_server_given_as_localhost() {
+    let server = python(python_peer("tcp_server.py"), &["127.0.0.1:0"]);
+    let port = server.ready_addr().port();
+    let client = start(CLIENT, &[format!("localhost:{port}")]).finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stdout.contains("收到回复：hi\n"), "{client}");
+    assert!(server.finish().stdout.contains("b'hello!'"));
+}
+
+#[test]
+fn a_name_that_does_not_resolve_gets_its_own_line() {
+    let run = start(CLIENT, &["nosuch.invalid:1"]).finish();
+    assert_eq!(run.code(), Some(2), "{run}");
+    assert!(
+        run.stderr
+            .lines()
+            .next()
+            .is_some_and(|line| line.starts_with("无法解析地址「nosuch.invalid:1」")),
+        "{run}"
+    );
+    assert!(run.stdout.is_empty(), "{run}");
+    assert_friendly_failure(&run);
+}
+
+/// 复制到自己项目里的 main.rs，说的话在那里也要管用：哪条消息都不提本仓库的 `cargo run -p …`。
+/// 先看源码里每一行代码（注释除外，文件头说的正是本仓库），再看几种失败时真正打印出来的话。
+#[test]
+fn no_message_names_this_workspace() {
+    let source =
+        std::fs::read_to_string(crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs")).unwrap();
+    for line in source
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+    {
+        assert!(!line.contains("cargo run -p"), "{line}");
+    }
+    let refused = start(CLIENT, &[closed_tcp_port().to_string()]).finish();
+    let usage = start(CLIENT, &["localhost"]).finish();
+    let help = start(CLIENT, &["--help"]).finish();
+    for run in [&refused, &usage, &help] {
+        assert!(!run.stderr.contains("cargo run"), "{run}");
+        assert!(!run.stdout.contains("cargo run"), "{run}");
+    }
+}
+
+// ---------------------------------------------------------------- 最小版本
+
+#[test]
+fn the_minimal_version_talks_to_the_lessons_python_server() {
+    let server = python(python_peer("tcp_server.py"), &["127.0.0.1:0"]);
+    let port = server.ready_addr().port();
+    // 最小版本也像 Python 一样接受主机名。
+    let client = start(
+        example_binary("tcp_client_minimal"),
+        &[format!("localhost:{port}")],
+    )
+    .finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert_eq!(client.stdout, "\"hi\"\n", "{client}");
+    assert!(server.finish().stdout.contains("b'hello!'"));
 }

@@ -4,7 +4,7 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 use support::*;
 
@@ -23,6 +23,16 @@ fn exchange(message: &[u8]) -> (Finished, Vec<u8>) {
     // 服务端回完 hi 就关闭连接；读到文件结尾（或被重置）为止。
     let _ = conn.read_to_end(&mut reply);
     (server.finish(), reply)
+}
+
+/// 用 Python 连上 `addr`，SO_LINGER 设成 0 再 close：内核发 RST 而不是 FIN，模拟客户端程序崩溃或网络中断。
+fn reset_from_python(addr: SocketAddr) {
+    let reset = "import socket, struct, sys\n\
+                 s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n\
+                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))\n\
+                 s.close()\n";
+    let peer = start(python3(), &["-c", reset, &addr.port().to_string()]).finish();
+    assert!(peer.status.success(), "{peer}");
 }
 
 #[test]
@@ -97,14 +107,7 @@ fn a_peer_that_closes_at_once_is_not_an_error() {
 #[test]
 fn a_peer_that_resets_the_connection_gets_a_clear_line() {
     let server = start(SERVER, &["127.0.0.1:0"]);
-    let addr = server.ready_addr();
-    // SO_LINGER 设成 0 再 close，内核发 RST 而不是 FIN：模拟客户端程序崩溃或网络中断。
-    let reset = "import socket, struct, sys\n\
-                 s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n\
-                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))\n\
-                 s.close()\n";
-    let peer = start(python3(), &["-c", reset, &addr.port().to_string()]).finish();
-    assert!(peer.status.success(), "{peer}");
+    reset_from_python(server.ready_addr());
     let server = server.finish();
     assert_eq!(server.code(), Some(1), "{server}");
     assert!(server.stderr.contains("读取数据失败"), "{server}");
@@ -166,4 +169,94 @@ fn a_closed_stdout_ends_with_one_chinese_line_not_a_panic() {
     });
     assert!(first.starts_with("tcp_server 正在监听 "), "{first}");
     assert_stopped_because_stdout_closed(status, &stderr);
+}
+
+// ---------------------------------------------------------------- 主机名、复制到别处
+
+#[test]
+fn localhost_works_like_in_python() {
+    let server = start(SERVER, &["localhost:0"]);
+    let addr = server.ready_addr();
+    assert!(addr.ip().is_loopback(), "{addr}");
+    let client = python(python_peer("tcp_client.py"), &[addr.to_string()]).finish();
+    assert_eq!(client.stdout.trim(), "b'hi'", "{client}");
+    assert_eq!(server.finish().code(), Some(0));
+}
+
+#[test]
+fn a_name_that_does_not_resolve_gets_its_own_line() {
+    let run = start(SERVER, &["nosuch.invalid:1"]).finish();
+    assert_eq!(run.code(), Some(2), "{run}");
+    assert!(
+        run.stderr
+            .lines()
+            .next()
+            .is_some_and(|line| line.starts_with("无法解析地址「nosuch.invalid:1」")),
+        "{run}"
+    );
+    assert!(run.stdout.is_empty(), "{run}");
+    assert_friendly_failure(&run);
+}
+
+/// 复制到自己项目里的 main.rs，说的话在那里也要管用：哪条消息都不提本仓库的 `cargo run -p …`。
+/// 先看源码里每一行代码（注释除外，文件头说的正是本仓库），再看几种失败时真正打印出来的话。
+#[test]
+fn no_message_names_this_workspace() {
+    let source =
+        std::fs::read_to_string(crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs")).unwrap();
+    for line in source
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+    {
+        assert!(!line.contains("cargo run -p"), "{line}");
+    }
+    let taken = assert_taken_tcp_port_is_explained(SERVER);
+    let usage = start(SERVER, &["localhost"]).finish();
+    let help = start(SERVER, &["--help"]).finish();
+    for run in [&taken, &usage, &help] {
+        assert!(!run.stderr.contains("cargo run"), "{run}");
+        assert!(!run.stdout.contains("cargo run"), "{run}");
+    }
+    assert!(taken.stderr.contains("127.0.0.1:0"), "{taken}");
+}
+
+// ---------------------------------------------------------------- 最小版本和练习答案
+
+#[test]
+fn the_minimal_version_serves_the_lessons_python_client() {
+    let server = start(example_binary("tcp_server_minimal"), &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = python(python_peer("tcp_client.py"), &[addr.to_string()]).finish();
+    assert_eq!(client.stdout.trim(), "b'hi'", "{client}");
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(server.stdout.ends_with("\n\"hello!\"\n"), "{server}");
+}
+
+#[test]
+fn the_minimal_version_takes_localhost_too() {
+    let server = start(example_binary("tcp_server_minimal"), &["localhost:0"]);
+    let addr = server.ready_addr();
+    assert!(addr.ip().is_loopback(), "{addr}");
+    let client = python(python_peer("tcp_client.py"), &[addr.to_string()]).finish();
+    assert_eq!(client.stdout.trim(), "b'hi'", "{client}");
+    assert_eq!(server.finish().code(), Some(0));
+}
+
+/// 练习的答案一个接一个地服务客户端：中间一个客户端把连接重置了，服务端说一声，照样服务下一个。
+#[test]
+fn the_exercise_answer_serves_clients_one_after_another() {
+    let server = start(example_binary("tcp_server_exercise"), &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let first = python(python_peer("tcp_client.py"), &[addr.to_string()]).finish();
+    assert_eq!(first.stdout.trim(), "b'hi'", "{first}");
+    reset_from_python(addr);
+    server.wait_stderr("出错了");
+    let second = python(python_peer("tcp_client.py"), &[addr.to_string()]).finish();
+    assert_eq!(second.stdout.trim(), "b'hi'", "{second}");
+    server.wait_stdout_count("\"hello!\"", 2);
+    // 它不会自己退出：像学生按 Ctrl-C 那样结束它。
+    let server = server.kill();
+    assert_eq!(server.stderr.lines().count(), 1, "{server}");
+    assert!(server.stderr.contains(" 出错了："), "{server}");
 }

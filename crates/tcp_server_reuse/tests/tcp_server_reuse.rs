@@ -287,3 +287,107 @@ fn a_closed_stdout_ends_with_one_chinese_line_not_a_panic() {
     assert!(first.starts_with("tcp_server_reuse（"), "{first}");
     assert_stopped_because_stdout_closed(status, &stderr);
 }
+
+// ---------------------------------------------------------------- 主机名、复制到别处
+
+#[test]
+fn localhost_works_like_in_python() {
+    for args in [&["localhost:0"][..], &["--no-reuse", "localhost:0"]] {
+        let server = start(SERVER, args);
+        let addr = server.ready_addr();
+        assert!(addr.ip().is_loopback(), "{args:?}: {addr}");
+        let client = python(python_peer("tcp_client.py"), &[addr.to_string()]).finish();
+        assert_eq!(client.stdout.trim(), "b'hi'", "{client}");
+        assert_eq!(server.finish().code(), Some(0));
+    }
+}
+
+#[test]
+fn a_name_that_does_not_resolve_gets_its_own_line() {
+    for args in [
+        &["nosuch.invalid:1"][..],
+        &["--no-reuse", "nosuch.invalid:1"],
+    ] {
+        let run = start(SERVER, args).finish();
+        assert_eq!(run.code(), Some(2), "{run}");
+        assert!(
+            run.stderr
+                .lines()
+                .next()
+                .is_some_and(|line| line.starts_with("无法解析地址「nosuch.invalid:1」")),
+            "{run}"
+        );
+        assert!(run.stdout.is_empty(), "{run}");
+        assert_friendly_failure(&run);
+    }
+}
+
+/// 复制到自己项目里的 main.rs，说的话在那里也要管用：哪条消息都不提本仓库的 `cargo run -p …`。
+/// 先看源码里每一行代码（注释除外，文件头说的正是本仓库），再看几种失败时真正打印出来的话。
+#[test]
+fn no_message_names_this_workspace() {
+    let source =
+        std::fs::read_to_string(crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs")).unwrap();
+    for line in source
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+    {
+        assert!(!line.contains("cargo run -p"), "{line}");
+    }
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = holder.local_addr().unwrap().to_string();
+    let runs = [
+        start(SERVER, &[taken.as_str()]).finish(),
+        start(SERVER, &["--no-reuse", taken.as_str()]).finish(),
+        start(SERVER, &["--reuse-please"]).finish(),
+        start(SERVER, &["localhost"]).finish(),
+        start(SERVER, &["--help"]).finish(),
+    ];
+    for run in &runs {
+        assert!(!run.stderr.contains("cargo run"), "{run}");
+        assert!(!run.stdout.contains("cargo run"), "{run}");
+    }
+    assert!(runs[0].stderr.contains("127.0.0.1:0"), "{}", runs[0]);
+}
+
+// ---------------------------------------------------------------- 最小版本和练习答案
+
+/// 启动一个例子程序，让课程的 Python 客户端和它说一轮话，返回它用过的地址。
+fn example_serves_the_lessons_client(name: &str, addr: &str) -> SocketAddr {
+    let server = start(example_binary(name), &[addr]);
+    let bound = server.ready_addr();
+    let client = python(python_peer("tcp_client.py"), &[bound.to_string()]).finish();
+    assert_eq!(client.stdout.trim(), "b'hi'", "{client}");
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(server.stdout.ends_with("\n\"hello!\"\n"), "{server}");
+    bound
+}
+
+/// 最小版本和课程的 Python 客户端说话；服务端先关闭了连接、留下 TIME_WAIT 之后，
+/// 它也能在同一个端口上马上重启——这正是它在 bind 之前设置 SO_REUSEADDR 的原因。
+#[test]
+fn the_minimal_version_serves_the_lessons_client_and_restarts_at_once() {
+    let addr = example_serves_the_lessons_client("tcp_server_reuse_minimal", "localhost:0");
+    let port = addr.to_string();
+    let server = start(example_binary("tcp_server_reuse_minimal"), &[port.as_str()]);
+    assert_eq!(talk(server.ready_addr(), b"hello!"), b"hi");
+    assert_eq!(server.finish().code(), Some(0));
+    // 上面 talk 读到了文件结尾：是服务端先关闭的，它那头的连接此刻在 TIME_WAIT 里。
+    example_serves_the_lessons_client("tcp_server_reuse_minimal", &port);
+}
+
+/// 练习的答案不设 SO_REUSEADDR，而是等客户端先关闭：TIME_WAIT 落在客户端那头，
+/// 服务端在同一个端口上马上重启也不会撞上 Address already in use。
+#[cfg(unix)]
+#[test]
+fn the_exercise_answer_restarts_at_once_without_so_reuseaddr() {
+    let addr = example_serves_the_lessons_client("tcp_server_reuse_exercise", "127.0.0.1:0");
+    let port = addr.to_string();
+    for _ in 0..3 {
+        assert_eq!(
+            example_serves_the_lessons_client("tcp_server_reuse_exercise", &port),
+            addr
+        );
+    }
+}
