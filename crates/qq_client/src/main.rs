@@ -52,11 +52,8 @@ const REPLY_HINT_AFTER: Duration = Duration::from_secs(5);
 fn chat(address_override: Option<SocketAddr>) -> Result<(), Failure> {
     // 1：创建 UDP 套接字。Python 在第一次 sendto 时悄悄替我们 bind，Rust 要自己写：端口 0 让系统挑。
     // 地址族要和对方相同（IPv4 的套接字寄不到 IPv6 地址）；参数替换所有联系人，所以一个套接字够用。
-    let local = match address_override {
-        Some(addr) if addr.is_ipv6() => "[::]:0",
-        _ => "0.0.0.0:0",
-    };
-    let socket = UdpSocket::bind(local)?;
+    let ipv6 = address_override.is_some_and(|addr| addr.is_ipv6());
+    let socket = UdpSocket::bind(if ipv6 { "[::]:0" } else { "0.0.0.0:0" })?;
     let mut buffer = [0u8; BUFFER_SIZE];
 
     // 2：外层的 while True，选聊天对象。
