@@ -769,6 +769,7 @@ fn every_program_rejects_bad_arguments_with_exit_2() {
         "",
         " ",
         "nosuch.invalid:9000",
+        "localhost",
         "127.0.0.1:65536",
         "127.0.0.1:-1",
         "127.0.0.1",

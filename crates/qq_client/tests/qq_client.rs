@@ -281,7 +281,10 @@ fn no_server_says_start_qq_server_first_quickly() {
     );
     assert_eq!(client.code(), Some(1), "{client}");
     assert!(client.stderr.contains(&addr), "{client}");
-    assert!(client.stderr.contains("cargo run -p qq_server"), "{client}");
+    assert!(
+        client.stderr.contains("请先在另一个终端启动聊天服务端"),
+        "{client}"
+    );
     assert_eq!(client.stderr.lines().count(), 1, "{client}");
     assert_friendly_failure(&client);
 }
@@ -372,4 +375,178 @@ fn a_closed_stdout_stops_the_client_with_one_line_instead_of_a_panic() {
     let status = child.wait().unwrap();
     drop(stdin);
     assert_stopped_because_stdout_closed(status, &stderr);
+}
+
+// ---------------------------------------------------------------- 最小版本和练习
+
+#[test]
+fn the_minimal_version_chats_with_the_lessons_python_server_like_the_lesson() {
+    let (mut server, addr) = python_server("127.0.0.1:0");
+    let mut client = start(example_binary("qq_client_minimal"), &[addr.as_str()]);
+    // 课程的坑原样保留：名字不在表里，消息一个字节也不发，只是再问一次。
+    choose(&mut client, "张三");
+    client.type_line("喂");
+    client.wait_stdout_count(MESSAGE_PROMPT, 2);
+    client.type_line("q");
+    client.wait_stdout_count(CONTACT_PROMPT, 2);
+    client.type_line("哪吒");
+    client.wait_stdout_count(MESSAGE_PROMPT, 3);
+    client.type_line("  你好  ");
+
+    // 服务端收到的第一条就是"你好"（去掉了首尾空白），"喂"从来没有发出去。
+    let shown = server.wait_stdout(REPLY_PROMPT);
+    assert!(
+        shown.contains("的一条消息:\x1b[1;44m你好\x1b[0m\n"),
+        "{shown}"
+    );
+    assert!(!shown.contains('喂'), "{shown}");
+    server.type_line("在的，你好");
+    let chat = client.wait_stdout_count(MESSAGE_PROMPT, 4);
+    assert!(
+        chat.contains(&format!(
+            "来自[{addr}]的一条消息:在的，你好\n{MESSAGE_PROMPT}"
+        )),
+        "{chat}"
+    );
+    // 输入结束（Ctrl-D）：最小版本直接退出。
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stderr.is_empty(), "{client}");
+}
+
+#[test]
+fn the_minimal_version_reaches_a_server_given_as_localhost() {
+    let (mut server, addr) = python_server("127.0.0.1:0");
+    let port = addr.rsplit(':').next().unwrap();
+    let by_name = format!("localhost:{port}");
+    let mut client = start(example_binary("qq_client_minimal"), &[by_name.as_str()]);
+    choose(&mut client, "egg");
+    client.type_line("名字也行");
+    server.wait_stdout("的一条消息:\x1b[1;44m名字也行\x1b[0m\n");
+    server.wait_stdout(REPLY_PROMPT);
+    server.type_line("行");
+    client.wait_stdout(&format!("来自[127.0.0.1:{port}]的一条消息:行\n"));
+}
+
+/// 第 08 页的练习：每个联系人有自己的地址（命令行参数依次给出）。
+#[test]
+fn the_exercise_sends_each_contact_to_their_own_address() {
+    let (mut jin, jin_addr) = python_server("127.0.0.1:0");
+    let (mut nezha, nezha_addr) = python_server("127.0.0.1:0");
+    let mut client = start(
+        example_binary("qq_client_exercise"),
+        &[jin_addr.as_str(), nezha_addr.as_str()],
+    );
+    choose(&mut client, "哪吒");
+    client.type_line("给哪吒");
+    let shown = nezha.wait_stdout(REPLY_PROMPT);
+    assert!(
+        shown.contains("的一条消息:\x1b[1;44m给哪吒\x1b[0m\n"),
+        "{shown}"
+    );
+    nezha.type_line("我是哪吒");
+    client.wait_stdout(&format!("来自[{nezha_addr}]的一条消息:我是哪吒\n"));
+
+    client.type_line("q");
+    client.wait_stdout_count(CONTACT_PROMPT, 2);
+    client.type_line("金老板");
+    client.wait_stdout_count(MESSAGE_PROMPT, 3);
+    client.type_line("给金老板");
+    let shown = jin.wait_stdout(REPLY_PROMPT);
+    assert!(
+        shown.contains("的一条消息:\x1b[1;44m给金老板\x1b[0m\n"),
+        "{shown}"
+    );
+    jin.type_line("我是金老板");
+    client.wait_stdout(&format!("来自[{jin_addr}]的一条消息:我是金老板\n"));
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+
+    // 每条消息只到了它该去的那个服务端。
+    let jin = jin.kill();
+    let nezha = nezha.kill();
+    assert!(!jin.stdout.contains("给哪吒"), "{jin}");
+    assert!(!nezha.stdout.contains("给金老板"), "{nezha}");
+}
+
+// ---------------------------------------------------------------- 主机名、复制到别处
+
+#[test]
+fn reaches_a_server_given_as_localhost() {
+    let (mut server, addr) = python_server("127.0.0.1:0");
+    let port = addr.rsplit(':').next().unwrap();
+    let by_name = format!("localhost:{port}");
+    let mut client = start(CLIENT, &[by_name.as_str()]);
+    choose(&mut client, "yuan");
+    client.type_line("名字也行");
+    server.wait_stdout(REPLY_PROMPT);
+    server.type_line("行");
+    client.wait_stdout(&format!("来自[127.0.0.1:{port}]的一条消息:行\n"));
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stderr.is_empty(), "{client}");
+}
+
+#[test]
+fn a_name_that_does_not_resolve_gets_its_own_line_and_exit_2() {
+    let run = start(CLIENT, &["nosuch.invalid:1"]).finish();
+    assert_eq!(run.code(), Some(2), "{run}");
+    let mut lines = run.stderr.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "无法解析地址「nosuch.invalid:1」：找不到这个主机名。请检查拼写，或者直接写 IP，比如 127.0.0.1:8081。"
+        ),
+        "{run}"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap_or_default()
+            .starts_with("用法：qq_client"),
+        "{run}"
+    );
+    assert_eq!(lines.next(), None, "{run}");
+    assert!(run.stdout.is_empty(), "{run}");
+}
+
+#[test]
+fn no_message_names_this_workspace() {
+    // 复制到别的项目里，`cargo run -p qq_server` 就不成立了：提示只说要先启动服务端。
+    let addr = closed_udp_port().to_string();
+    let mut client = start(CLIENT, &[addr.as_str()]);
+    choose(&mut client, "哪吒");
+    client.type_line("有人吗");
+    let no_server = client.finish();
+    let help = assert_help_exits_0(CLIENT, &["--help"], "127.0.0.1:8081");
+    let bad = start(CLIENT, &["8081"]).finish();
+    for run in [&no_server, &help, &bad] {
+        assert!(!run.stdout.contains("cargo run -p"), "{run}");
+        assert!(!run.stderr.contains("cargo run -p"), "{run}");
+    }
+    // 源码里，除了写给本仓库读者的注释，任何字符串都不许提它。
+    let source =
+        std::fs::read_to_string(crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs")).unwrap();
+    for line in source.lines() {
+        let code = line.trim_start();
+        if !code.starts_with("//") {
+            assert!(!code.contains("cargo run -p"), "{line}");
+        }
+    }
+}
+
+#[test]
+fn the_usage_names_the_program_as_it_was_run() {
+    // 把程序复制成别的名字（就像在 cargo new my_qq_client 里编译出来的那样），用法说明跟着改名。
+    let dir = std::env::temp_dir().join(format!("qq-client-copy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join(format!("my_qq_client{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(CLIENT, &copy).unwrap();
+    let help = assert_help_exits_0(&copy, &["-h"], "用法：my_qq_client [聊天对象的地址]");
+    assert_bad_arguments_exit_2(&copy, "my_qq_client", &[&["8081"]]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(!help.stdout.contains("用法：qq_client"), "{help}");
 }

@@ -302,3 +302,147 @@ fn a_closed_stdout_stops_the_server_with_one_line_instead_of_a_panic() {
     });
     assert_stopped_because_stdout_closed(status, &stderr);
 }
+
+// ---------------------------------------------------------------- 最小版本
+
+const MINIMAL: &str = "qq_server_minimal";
+
+#[test]
+fn the_minimal_version_chats_with_the_lessons_python_client() {
+    let mut server = start(example_binary(MINIMAL), &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    assert!(
+        server
+            .first_line()
+            .starts_with("qq_server 正在等待消息，地址 127.0.0.1:"),
+        "{}",
+        server.first_line()
+    );
+    let client = python(
+        python_peer("qq_client.py"),
+        &[addr.to_string(), "你好".into(), "第二条".into()],
+    );
+    let port: u16 = client
+        .wait_stdout("\n")
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let shown = server.wait_stdout(REPLY_PROMPT);
+    assert!(
+        shown.contains(&format!(
+            "来自[127.0.0.1:{port}]的一条消息:你好\n{REPLY_PROMPT}"
+        )),
+        "{shown}"
+    );
+    server.type_line("  在的，你好  ");
+    // 第二条消息显示出来，说明最小版本回完一条又回到了 recvfrom（课程的 while True）。
+    let shown = server.wait_stdout_count(REPLY_PROMPT, 2);
+    assert!(shown.contains("的一条消息:第二条\n"), "{shown}");
+    server.type_line("收到");
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    let expected = format!(
+        "来自[127.0.0.1:{}]的一条消息:\x1b[1;44m在的，你好\x1b[0m\n",
+        addr.port()
+    );
+    assert!(client.stdout.contains(&expected), "{client}");
+    assert!(client.stdout.contains("\x1b[1;44m收到\x1b[0m"), "{client}");
+    let server = server.kill();
+    assert!(server.stderr.is_empty(), "{server}");
+}
+
+#[test]
+fn the_minimal_version_takes_a_host_name_like_python() {
+    let server = start(example_binary(MINIMAL), &["localhost:0"]);
+    let addr = server.ready_addr();
+    assert!(addr.ip().is_loopback(), "{addr}");
+    assert_ne!(addr.port(), 0, "{addr}");
+}
+
+// ---------------------------------------------------------------- 主机名、复制到别处
+
+#[test]
+fn localhost_works_like_in_python_and_the_readiness_line_shows_a_loopback_address() {
+    let mut server = start(SERVER, &["localhost:0"]);
+    let addr = server.ready_addr();
+    assert!(addr.ip().is_loopback(), "{addr}");
+    assert_ne!(addr.port(), 0, "{addr}");
+    // 课程的 Python 客户端也用名字来找它。
+    let client = python(
+        python_peer("qq_client.py"),
+        &[format!("localhost:{}", addr.port()), "名字也行".into()],
+    );
+    server.wait_stdout("的一条消息:名字也行\n");
+    server.wait_stdout(REPLY_PROMPT);
+    server.type_line("行");
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stdout.contains("\x1b[1;44m行\x1b[0m"), "{client}");
+}
+
+#[test]
+fn a_name_that_does_not_resolve_gets_its_own_line_and_exit_2() {
+    let run = start(SERVER, &["nosuch.invalid:1"]).finish();
+    assert_eq!(run.code(), Some(2), "{run}");
+    let mut lines = run.stderr.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "无法解析地址「nosuch.invalid:1」：找不到这个主机名。请检查拼写，或者直接写 IP，比如 127.0.0.1:8081。"
+        ),
+        "{run}"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap_or_default()
+            .starts_with("用法：qq_server"),
+        "{run}"
+    );
+    assert_eq!(lines.next(), None, "{run}");
+    assert!(run.stdout.is_empty(), "{run}");
+}
+
+#[test]
+fn no_message_names_this_workspace() {
+    // 复制到别的项目里，`cargo run -p qq_server` 就不成立了：提示改成说清楚加什么参数。
+    let taken = assert_taken_udp_port_is_explained(SERVER);
+    assert!(!taken.stderr.contains("cargo run -p"), "{taken}");
+    assert!(
+        taken
+            .stderr
+            .contains("在运行命令的末尾加上地址参数 127.0.0.1:0"),
+        "{taken}"
+    );
+    let help = assert_help_exits_0(SERVER, &["--help"], "127.0.0.1:8081");
+    let bad = start(SERVER, &["127.0.0.1"]).finish();
+    for run in [&help, &bad] {
+        assert!(!run.stdout.contains("cargo run -p"), "{run}");
+        assert!(!run.stderr.contains("cargo run -p"), "{run}");
+    }
+    // 源码里，除了写给本仓库读者的注释，任何字符串都不许提它。
+    let source =
+        std::fs::read_to_string(crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs")).unwrap();
+    for line in source.lines() {
+        let code = line.trim_start();
+        if !code.starts_with("//") {
+            assert!(!code.contains("cargo run -p"), "{line}");
+        }
+    }
+}
+
+#[test]
+fn the_usage_names_the_program_as_it_was_run() {
+    // 把程序复制成别的名字（就像在 cargo new my_qq_server 里编译出来的那样），用法说明跟着改名。
+    let dir = std::env::temp_dir().join(format!("qq-server-copy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join(format!("my_qq_server{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(SERVER, &copy).unwrap();
+    let help = assert_help_exits_0(&copy, &["--help"], "用法：my_qq_server [绑定地址]");
+    assert_bad_arguments_exit_2(&copy, "my_qq_server", &[&["8081"]]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(!help.stdout.contains("用法：qq_server"), "{help}");
+}
