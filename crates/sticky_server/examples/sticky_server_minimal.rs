@@ -7,9 +7,12 @@ use std::thread;
 use std::time::Duration;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8899".to_string());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8899".to_string());
     let listener = TcpListener::bind(addr)?; // bind 和 listen 一步完成
-    println!("sticky_server_minimal 正在监听 {}", listener.local_addr()?); // 端口写 0 时，这里是系统挑的端口
+    // 端口写 0 时，local_addr 告诉你系统挑了哪个端口
+    println!("sticky_server_minimal 正在监听 {}", listener.local_addr()?);
     let (mut conn, _peer) = listener.accept()?; // 等一个客户端连上来
     thread::sleep(Duration::from_millis(500)); // 先忙半秒不读：这期间到的字节在内核里连成一串
     let mut buffer = [0u8; 1024];
@@ -22,7 +25,10 @@ fn main() -> std::io::Result<()> {
         reads += 1;
         total += n;
         // {:?} 像 Python 打印 bytes 那样把控制字符转义，只显示前 40 个字节
-        println!("recv {n} {:?}", String::from_utf8_lossy(&buffer[..n.min(40)]));
+        println!(
+            "recv {n} {:?}",
+            String::from_utf8_lossy(&buffer[..n.min(40)])
+        );
     }
     println!("reads {reads} bytes {total}");
     let reply = format!("服务端一共 recv 了 {reads} 次，收到 {total} 字节");

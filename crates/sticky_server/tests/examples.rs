@@ -95,7 +95,10 @@ fn the_exercise_cuts_messages_at_newlines_however_the_bytes_arrive() {
     assert_eq!(reply, "服务端一共收到 5 行");
     let server = server.finish();
     assert_eq!(server.code(), Some(0), "{server}");
-    for (number, text) in ["hello", "你好", "world", "黏包", "字节流"].iter().enumerate() {
+    for (number, text) in ["hello", "你好", "world", "黏包", "字节流"]
+        .iter()
+        .enumerate()
+    {
         let line = format!("第 {} 条：\"{text}\"\n", number + 1);
         assert!(server.stdout.contains(&line), "{line:?}\n{server}");
     }

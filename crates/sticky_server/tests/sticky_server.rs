@@ -333,8 +333,8 @@ fn a_host_name_that_does_not_resolve_gets_its_own_line() {
 /// 复制到自己的 `cargo new` 项目里，`cargo run -p sticky_server` 就不存在了：消息里不能叫人这样运行。
 #[test]
 fn no_message_names_this_workspace() {
-    let source = std::fs::read_to_string(crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs"))
-        .unwrap();
+    let source =
+        std::fs::read_to_string(crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs")).unwrap();
     for line in source.lines() {
         if !line.trim_start().starts_with("//") {
             assert!(!line.contains("cargo run -p"), "{line}");
