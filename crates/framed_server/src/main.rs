@@ -214,7 +214,8 @@ fn bind_failure(addr: &str, e: &io::Error) -> Failure {
     Failure(match e.kind() {
         ErrorKind::AddrInUse => format!(
             "端口被占用：{addr} 已经有程序在用了（也许上一次的服务端还开着）。\
-             先关掉它，或者换个端口：在运行命令的末尾加上地址参数 127.0.0.1:0，让系统挑一个空闲端口。（{e}）"
+             先关掉它，或者换个端口：在运行命令的末尾加上地址参数 127.0.0.1:0，让系统挑一个空闲端口\
+             （用 cargo run 运行时写成 cargo run -- 127.0.0.1:0）。（{e}）"
         ),
         ErrorKind::PermissionDenied => format!(
             "没有权限绑定 {addr}：Linux 上 1024 以下的端口需要管理员权限；\

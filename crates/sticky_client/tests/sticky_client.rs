@@ -199,8 +199,8 @@ fn no_message_names_this_workspace() {
     let help = assert_help_exits_0(CLIENT, &["--help"], "用法：sticky_client ");
     let wrong = start(CLIENT, &["8899"]).finish();
     for run in [&refused, &help, &wrong] {
-        assert!(!run.stdout.contains("cargo run"), "{run}");
-        assert!(!run.stderr.contains("cargo run"), "{run}");
+        assert!(!run.stdout.contains("cargo run -p"), "{run}");
+        assert!(!run.stderr.contains("cargo run -p"), "{run}");
     }
 }
 

@@ -345,8 +345,8 @@ fn no_message_names_this_workspace() {
     let help = assert_help_exits_0(SERVER, &["--help"], "用法：sticky_server ");
     let wrong = start(SERVER, &["8899"]).finish();
     for run in [&taken, &help, &wrong] {
-        assert!(!run.stdout.contains("cargo run"), "{run}");
-        assert!(!run.stderr.contains("cargo run"), "{run}");
+        assert!(!run.stdout.contains("cargo run -p"), "{run}");
+        assert!(!run.stderr.contains("cargo run -p"), "{run}");
     }
 }
 
