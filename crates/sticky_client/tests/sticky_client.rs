@@ -91,10 +91,12 @@ fn no_server_says_start_one_first_within_5_seconds() {
     assert!(began.elapsed() < Duration::from_secs(5));
     assert_eq!(client.code(), Some(1), "{client}");
     assert!(client.stderr.contains(&addr), "{client}");
+    // 复制到自己的 cargo new 项目里，cargo run -p sticky_server 就不存在了：消息只说该先启动哪个程序。
     assert!(
-        client.stderr.contains("cargo run -p sticky_server"),
+        client.stderr.contains("启动服务端（sticky_server）"),
         "{client}"
     );
+    assert!(!client.stderr.contains("cargo run"), "{client}");
     assert_eq!(client.stderr.lines().count(), 1, "{client}");
     assert_friendly_failure(&client);
 }
@@ -156,6 +158,50 @@ fn bad_arguments_exit_2_with_usage() {
         "sticky_client",
         &[&["8899"], &["127.0.0.1:8899", "extra"], &["::1:8899"]],
     );
+}
+
+#[test]
+fn a_server_given_as_localhost_is_reached_like_in_python() {
+    let server = python(python_peer("sticky_server.py"), &["127.0.0.1:0"]);
+    let addr = format!("localhost:{}", server.ready_addr().port());
+    let client = start(CLIENT, &[addr.as_str()]).finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(
+        client.stdout.contains("服务端回复：python 服务端 recv 了 "),
+        "{client}"
+    );
+    assert_eq!(server.finish().code(), Some(0));
+}
+
+#[test]
+fn a_host_name_that_does_not_resolve_gets_its_own_line() {
+    let run = start(CLIENT, &["nosuch.invalid:1"]).finish();
+    assert_eq!(run.code(), Some(2), "{run}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "无法解析地址「nosuch.invalid:1」：找不到这个主机名。请检查拼写，或者直接写 IP，比如 127.0.0.1:8899。",
+        "{run}"
+    );
+    assert_friendly_failure(&run);
+}
+
+/// 复制到自己的 `cargo new` 项目里，`cargo run -p …` 就不存在了：消息里不能叫人这样运行。
+#[test]
+fn no_message_names_this_workspace() {
+    let source =
+        std::fs::read_to_string(crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs")).unwrap();
+    for line in source.lines() {
+        if !line.trim_start().starts_with("//") {
+            assert!(!line.contains("cargo run -p"), "{line}");
+        }
+    }
+    let refused = start(CLIENT, &[closed_tcp_port().to_string().as_str()]).finish();
+    let help = assert_help_exits_0(CLIENT, &["--help"], "用法：sticky_client ");
+    let wrong = start(CLIENT, &["8899"]).finish();
+    for run in [&refused, &help, &wrong] {
+        assert!(!run.stdout.contains("cargo run -p"), "{run}");
+        assert!(!run.stderr.contains("cargo run -p"), "{run}");
+    }
 }
 
 #[test]

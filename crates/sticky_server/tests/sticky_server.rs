@@ -301,8 +301,53 @@ fn bad_arguments_exit_2_with_usage() {
             &["127.0.0.1"],
             &["127.0.0.1:99999"],
             &["127.0.0.1:0", "extra"],
+            &["::1:0"],
         ],
     );
+}
+
+#[test]
+fn a_host_name_works_like_in_python() {
+    let server = start(SERVER, &["localhost:0"]);
+    let addr = server.ready_addr();
+    assert!(addr.ip().is_loopback(), "{addr}");
+    let client = python(python_peer("sticky_client.py"), &[addr.to_string()]).finish();
+    assert!(client.status.success(), "{client}");
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert_merged_and_split(&server.stdout);
+}
+
+#[test]
+fn a_host_name_that_does_not_resolve_gets_its_own_line() {
+    let run = start(SERVER, &["nosuch.invalid:1"]).finish();
+    assert_eq!(run.code(), Some(2), "{run}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "无法解析地址「nosuch.invalid:1」：找不到这个主机名。请检查拼写，或者直接写 IP，比如 127.0.0.1:8899。",
+        "{run}"
+    );
+    assert_friendly_failure(&run);
+}
+
+/// 复制到自己的 `cargo new` 项目里，`cargo run -p sticky_server` 就不存在了：消息里不能叫人这样运行。
+#[test]
+fn no_message_names_this_workspace() {
+    let source =
+        std::fs::read_to_string(crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs")).unwrap();
+    for line in source.lines() {
+        if !line.trim_start().starts_with("//") {
+            assert!(!line.contains("cargo run -p"), "{line}");
+        }
+    }
+    let taken = assert_taken_tcp_port_is_explained(SERVER);
+    assert!(taken.stderr.contains("127.0.0.1:0"), "{taken}");
+    let help = assert_help_exits_0(SERVER, &["--help"], "用法：sticky_server ");
+    let wrong = start(SERVER, &["8899"]).finish();
+    for run in [&taken, &help, &wrong] {
+        assert!(!run.stdout.contains("cargo run -p"), "{run}");
+        assert!(!run.stderr.contains("cargo run -p"), "{run}");
+    }
 }
 
 #[cfg(unix)]
