@@ -52,13 +52,14 @@ fn write_message(path: &Path) -> Result<(), Failure> {
     file.write_all(message.as_bytes())
         .map_err(|e| write_failure(path, e))?;
     file.sync_all().map_err(|e| write_failure(path, e))?;
-    drop(file); // 关闭文件，和 Python 的 with 块结束时一样
+    // 第 4 步：close，和 Python 的 with 块结束时一样：写完就关上，再去改名。
+    drop(file);
 
-    // 第 4 步：rename。改名把目录里的名字一步换成新文件：之前打开的人读完旧消息，
+    // 第 5 步：rename。改名把目录里的名字一步换成新文件：之前打开的人读完旧消息，
     // 之后打开的人读到新消息，中间没有"写了一半"的时刻。
     fs::rename(&temporary, path).map_err(|e| write_failure(path, e))?;
 
-    // 第 5 步：print，和 a.py 一样说一声写好了，再告诉你读的一方该去哪里读。
+    // 第 6 步：print，和 a.py 一样说一声写好了，再告诉你读的一方该去哪里读。
     say(&format!("file_writer 写好了一条消息：{message}"))?;
     say(&format!("文件：{}", path.display()))?;
     say(&next_step(path))
