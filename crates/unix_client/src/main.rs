@@ -39,6 +39,7 @@ const BUFFER_SIZE: usize = 1024;
 /// 等回复最多等多久。本机上的服务端几毫秒就会回答，5 秒足够说明"它不会回答了"。
 #[cfg(unix)]
 const TIMEOUT: Duration = Duration::from_secs(5);
+
 #[cfg(unix)]
 fn talk(path: &Path) -> Result<(), Failure> {
     // 第 1、2 步：创建套接字并 connect。地址是一个文件路径：内核按路径找到套接字文件，
@@ -55,6 +56,7 @@ fn talk(path: &Path) -> Result<(), Failure> {
     conn.set_read_timeout(Some(TIMEOUT))?;
     let mut buffer = [0u8; BUFFER_SIZE];
     let n = conn.read(&mut buffer).map_err(read_failure)?;
+    // 读到 0 字节表示服务端已经关闭了连接，一个字也没有回。
     if n == 0 {
         return Err(Failure("服务端没有回复就关闭了连接。".to_string()));
     }
