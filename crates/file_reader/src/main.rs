@@ -14,7 +14,9 @@
 //!   先读后写：终端 1 运行 cargo run -p file_reader -- --wait，再到终端 2 运行 cargo run -p file_writer
 //!
 //! 换个文件：cargo run -p file_reader -- message.txt   （写的一方要用同一个路径）
-//! 放进自己的项目：cargo new my_reader，把本文件复制成 src/main.rs，不需要 cargo add 任何依赖。
+//! 放进自己的项目：cargo new my_reader，把本文件复制成 my_reader/src/main.rs（不需要 cargo add 任何依赖），
+//! 在 my_reader 里运行 cargo run -- message.txt（或者 cargo run -- --wait message.txt）。
+//! 读代码：read_message 是课程的流程；分隔线以下是让程序更结实的辅助函数，初读可以跳过。
 //!
 //! 退出码：0 读到了；1 还没有消息（或者 --wait 等了 30 秒还没有）、读不了；2 参数写错了。
 
@@ -34,61 +36,67 @@ const BUFFER_SIZE: usize = 1024;
 const WAIT_LIMIT: Duration = Duration::from_secs(30);
 /// --wait 时隔多久看一眼：看得太勤白白占用 CPU，看得太少消息到了也要晚一会儿才发现。
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
-const USAGE: &str = "用法：file_reader [--wait] [文件路径]    \
-     默认读系统临时目录里的 socket-lesson-message.txt；--wait：文件还没有就等它，最多 30 秒";
 
-struct Options {
-    path: PathBuf,
-    wait: bool,
+fn read_message(path: &Path, wait: bool) -> Result<(), Failure> {
+    // 第 1 步：open。文件还不存在，说明写的一方还没写；加了 --wait 就隔一会儿再看（轮询）。
+    let file = match File::open(path) {
+        Err(e) if wait && e.kind() == ErrorKind::NotFound => wait_for_file(path)?,
+        opened => opened.map_err(|e| read_failure(path, e))?,
+    };
+    say(&format!("file_reader 读取 {}", path.display()))?;
+
+    // 第 2 步：read，最多 1024 字节。文件一旦打开，就算写的一方这时把新消息改名进来，
+    // 这里读到的也还是打开的那个文件，一条完整的旧消息。file 交给 take 以后，读完就自动关闭。
+    let size = file.metadata()?.len();
+    let mut bytes = Vec::new();
+    file.take(BUFFER_SIZE as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_failure(path, e))?;
+
+    // 第 3 步：print。文件里可能是任何字节，先变成可以放心打印的文本。
+    if bytes.is_empty() {
+        return say("文件是空的：写的一方还没写进任何内容，或者还没写完。");
+    }
+    say(&format!("读到 {} 字节：{}", bytes.len(), printable(&bytes)))?;
+    say_if_cut_short(size, bytes.len())
 }
 
+// ───────── 以下是让程序更结实的辅助函数，和 socket 本身无关，初读可以跳过 ─────────
+
 fn main() -> ExitCode {
-    let options = match options_from_args() {
+    let (path, wait) = match options_from_args() {
         Ok(options) => options,
         Err(message) => {
-            eprintln!("{message}\n{USAGE}");
+            eprintln!("{message}\n{}", usage());
             return ExitCode::from(2);
         }
     };
-    match read_message(&options) {
+    match read_message(&path, wait) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(Failure(message)) => {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn read_message(options: &Options) -> Result<(), String> {
-    let path = options.path.as_path();
-    // 第 1 步：open。文件还不存在，说明写的一方还没写；--wait 时就隔一会儿再看。
-    let file = open_message(path, options.wait)?;
-    say(&format!("file_reader 读取 {}", path.display()))?;
+/// 程序失败时要对学生说的那一句话：main 把它打印到 stderr，以退出码 1 结束。
+struct Failure(String);
 
-    // 第 2 步：read。文件一旦打开，就算写的一方这时把新消息改名进来，
-    // 这里读到的也还是打开的那个文件，一条完整的旧消息。
-    let total = file.metadata().map(|meta| meta.len()).unwrap_or(0);
-    let mut bytes = Vec::new();
-    file.take(BUFFER_SIZE as u64)
-        .read_to_end(&mut bytes)
-        .map_err(|e| read_failure(path, &e))?;
-
-    // 第 3 步：打印。文件里可能是任何字节，先变成可以放心打印的文本。
-    if bytes.is_empty() {
-        say("文件是空的：写的一方还没写进任何内容，或者还没写完。")?;
-        return Ok(());
+/// 学生能引起的失败（文件不存在、没有权限……）都在出错的地方写了专门的说明；
+/// 剩下的调用（查看已经打开的文件有多大）在正常的系统上不会失败，万一失败，就用这一句通用的话带上系统的说法。
+/// 有了它，read_message 里这些调用后面写一个 `?` 就行。
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure(format!(
+            "系统调用意外失败了（和你给的参数无关，再运行一次试试）：{e}"
+        ))
     }
-    say(&format!("读到 {} 字节：{}", bytes.len(), printable(&bytes)))?;
-    if total > bytes.len() as u64 {
-        say(&format!(
-            "（文件一共 {total} 字节，这里只读了前 {BUFFER_SIZE} 字节。）"
-        ))?;
-    }
-    Ok(())
 }
 
-/// 打开消息文件。文件不存在时：不等就报错；--wait 就轮询，直到它出现或者到期。
-fn open_message(path: &Path, wait: bool) -> Result<File, String> {
+/// --wait 时文件还不存在：每隔 POLL_INTERVAL 看一眼，直到它出现或者等满 WAIT_LIMIT。
+/// 目录都不存在时，写的一方也写不进来，等下去没有意义，直接报错。
+fn wait_for_file(path: &Path) -> Result<File, Failure> {
     let started = Instant::now();
     let mut announced = false;
     loop {
@@ -100,15 +108,14 @@ fn open_message(path: &Path, wait: bool) -> Result<File, String> {
                 }
                 return Ok(file);
             }
-            // 目录都不存在时，写的一方也写不进来，等下去没有意义。
-            Err(e) if e.kind() == ErrorKind::NotFound && wait && folder_of(path).is_dir() => {
+            Err(e) if e.kind() == ErrorKind::NotFound && folder_of(path).is_dir() => {
                 if started.elapsed() >= WAIT_LIMIT {
-                    return Err(format!(
-                        "等了 {} 秒，{} 还是没有出现，file_reader 放弃。请在另一个终端运行 {}。",
+                    return Err(Failure(format!(
+                        "等了 {} 秒，{} 还是没有出现，file_reader 放弃。{}",
                         WAIT_LIMIT.as_secs(),
                         path.display(),
-                        writer_command(path)
-                    ));
+                        run_the_writer_first(path)
+                    )));
                 }
                 if !announced {
                     say(&format!(
@@ -122,24 +129,29 @@ fn open_message(path: &Path, wait: bool) -> Result<File, String> {
                 // 这就是轮询：没有人会通知我们"写好了"，只能隔一会儿再看。
                 thread::sleep(POLL_INTERVAL);
             }
-            Err(e) => return Err(read_failure(path, &e)),
+            Err(e) => return Err(read_failure(path, e)),
         }
     }
 }
 
-/// 读参数：可选的 --wait，和可选的文件路径（没有就用临时目录里的默认文件）。
-fn options_from_args() -> Result<Options, String> {
+/// 文件比 1024 字节长时补一句：这里只读了开头。
+fn say_if_cut_short(size: u64, read: usize) -> Result<(), Failure> {
+    if size > read as u64 {
+        say(&format!(
+            "（文件一共 {size} 字节，这里只读了前 {BUFFER_SIZE} 字节。）"
+        ))?;
+    }
+    Ok(())
+}
+
+/// 读参数：可选的 --wait，和可选的文件路径（没有就用临时目录里的默认文件）。返回（路径，要不要等）。
+fn options_from_args() -> Result<(PathBuf, bool), String> {
     // args_os 而不是 args：路径可以含有不是 UTF-8 的字节，照原样用，不转成 String。
     let mut args: Vec<OsString> = std::env::args_os().skip(1).collect();
     let wait = args.iter().any(|arg| arg == "--wait");
     args.retain(|arg| arg != "--wait");
     let path = match args.as_slice() {
-        [] => {
-            return Ok(Options {
-                path: default_path(),
-                wait,
-            });
-        }
+        [] => return Ok((default_path(), wait)),
         [one] => PathBuf::from(one),
         _ => {
             return Err(
@@ -149,7 +161,8 @@ fn options_from_args() -> Result<Options, String> {
     };
     let text = path.to_string_lossy();
     if text == "-h" || text == "--help" {
-        println!("{USAGE}");
+        // 用 writeln! 而不是 println!：`--help | head -0` 这样没人读输出时也不会 panic。
+        let _ = writeln!(io::stdout(), "{}", usage());
         std::process::exit(0);
     }
     if text.starts_with('-') {
@@ -162,7 +175,28 @@ fn options_from_args() -> Result<Options, String> {
             "参数错误：「{text}」不是文件的路径，请写上文件名，比如 message.txt。"
         ));
     }
-    Ok(Options { path, wait })
+    Ok((path, wait))
+}
+
+/// 用法说明。程序名取自启动它的命令，复制到自己的项目、换了名字也照样对。
+fn usage() -> String {
+    format!(
+        "用法：{} [--wait] [文件路径]    \
+         默认读系统临时目录里的 socket-lesson-message.txt；--wait：文件还没有就等它，最多 30 秒",
+        program_name()
+    )
+}
+
+/// 这个程序的名字：启动命令的第 0 个参数去掉目录和 .exe 这样的后缀；取不到时就说"本程序"。
+fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .and_then(|arg0| {
+            Path::new(&arg0)
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "本程序".to_string())
 }
 
 /// 系统的临时目录各不相同（Linux 通常是 /tmp，macOS 和 Windows 每个用户各有一个），
@@ -179,26 +213,30 @@ fn folder_of(path: &Path) -> &Path {
     }
 }
 
-/// 写这条消息的命令：用的是默认文件就不用传参数，否则要传同一个路径。
-fn writer_command(path: &Path) -> String {
+/// 还没有消息时告诉学生怎么办：先运行写的一方。用的是默认文件，它不用加参数；否则要给它同一个路径。
+fn run_the_writer_first(path: &Path) -> String {
     if path == default_path() {
-        "cargo run -p file_writer".to_string()
+        "请先在另一个终端运行写的一方（比如 file_writer），不用加参数：两边默认用的是同一个文件。"
+            .to_string()
     } else {
-        format!("cargo run -p file_writer -- {}", path.display())
+        format!(
+            "请先在另一个终端运行写的一方（比如 file_writer），在命令末尾写上同一个路径 {}。",
+            path.display()
+        )
     }
 }
 
 /// 把打开或读取失败的原因翻译成学生能照着做的一句话。
-fn read_failure(path: &Path, e: &io::Error) -> String {
-    match e.kind() {
+fn read_failure(path: &Path, e: io::Error) -> Failure {
+    Failure(match e.kind() {
         ErrorKind::NotFound if !folder_of(path).is_dir() => format!(
             "读不到：目录 {} 不存在。请检查路径，写的一方和读的一方要用同一个路径。（{e}）",
             folder_of(path).display()
         ),
         ErrorKind::NotFound => format!(
-            "还没有消息：{} 不存在。请先在另一个终端运行 {}，或者加上 --wait 让我等它。",
+            "还没有消息：{} 不存在。{}也可以加上 --wait 让我等它。",
             path.display(),
-            writer_command(path)
+            run_the_writer_first(path)
         ),
         ErrorKind::PermissionDenied => format!(
             "没有权限读 {}：请检查它的权限，或者确认它是文件而不是目录。（{e}）",
@@ -210,14 +248,17 @@ fn read_failure(path: &Path, e: &io::Error) -> String {
             path.join("message.txt").display()
         ),
         _ => format!("读取 {} 失败：{e}", path.display()),
-    }
+    })
 }
 
-/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `cargo run -p file_reader | head -1`），
+/// 往 stdout 打印一行，代替 println!。接收输出的程序先退出了的时候（比如 `file_reader | head -1`），
 /// println! 会 panic；这里把它变成一个普通的错误，和别的错误一样用一句中文报告、以退出码 1 结束。
-fn say(line: &str) -> Result<(), String> {
-    writeln!(io::stdout(), "{line}")
-        .map_err(|e| format!("输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"))
+fn say(line: &str) -> Result<(), Failure> {
+    writeln!(io::stdout(), "{line}").map_err(|e| {
+        Failure(format!(
+            "输出写不出去了（接收输出的程序可能已经退出），程序停止。（{e}）"
+        ))
+    })
 }
 
 /// 把文件里的字节变成可以放心打印的文本：不是 UTF-8 的字节显示成 �，

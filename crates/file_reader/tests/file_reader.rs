@@ -78,11 +78,14 @@ fn a_missing_file_says_to_run_file_writer_first() {
     assert_eq!(reader.code(), Some(1), "{reader}");
     assert!(reader.stderr.starts_with("还没有消息："), "{reader}");
     assert!(
-        reader
-            .stderr
-            .contains(&format!("cargo run -p file_writer -- {}", target.display())),
+        reader.stderr.contains(&format!(
+            "请先在另一个终端运行写的一方（比如 file_writer），在命令末尾写上同一个路径 {}。",
+            target.display()
+        )),
         "{reader}"
     );
+    assert!(reader.stderr.contains("--wait"), "{reader}");
+    assert_no_workspace_command(&reader);
     assert_eq!(reader.stderr.lines().count(), 1, "{reader}");
     assert!(reader.stdout.is_empty(), "{reader}");
     assert_friendly_failure(&reader);
@@ -105,9 +108,10 @@ fn the_default_file_is_in_the_temp_dir() {
     assert!(
         missing
             .stderr
-            .contains("请先在另一个终端运行 cargo run -p file_writer，"),
+            .contains("请先在另一个终端运行写的一方（比如 file_writer），不用加参数："),
         "{missing}"
     );
+    assert_no_workspace_command(&missing);
     write_whole(&scratch.join("socket-lesson-message.txt"), b"hello!");
     let reader = start_command(command()).finish();
     assert_eq!(reader.code(), Some(0), "{reader}");
@@ -221,9 +225,10 @@ fn wait_gives_up_after_30_seconds() {
     assert_eq!(reader.code(), Some(1), "{reader}");
     assert!(
         reader.stderr.contains("等了 30 秒，")
-            && reader.stderr.contains("cargo run -p file_writer"),
+            && reader.stderr.contains("请先在另一个终端运行写的一方"),
         "{reader}"
     );
+    assert_no_workspace_command(&reader);
     assert_eq!(reader.stderr.lines().count(), 1, "{reader}");
     assert_friendly_failure(&reader);
 }
@@ -306,4 +311,42 @@ fn with_wait_a_closed_stdout_is_noticed_when_the_file_appears() {
         "{:?}",
         began.elapsed()
     );
+}
+
+/// 复制到自己项目里的 main.rs 也要说真话：程序说的话里不能有只在本仓库里才能用的 `cargo run -p …`。
+fn assert_no_workspace_command(run: &Finished) {
+    assert!(!run.stdout.contains("cargo run -p"), "{run}");
+    assert!(!run.stderr.contains("cargo run -p"), "{run}");
+}
+
+#[test]
+fn no_message_in_the_source_names_a_workspace_command() {
+    // 注释（包括开头 //! 的说明）讲的是本仓库里怎么运行，可以写 cargo run -p；
+    // 代码里的字符串是程序会说出来的话，学生把 main.rs 复制到自己的项目里，那条命令就不能用了。
+    let path = crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs");
+    let source = std::fs::read_to_string(&path).unwrap();
+    for (number, line) in source.lines().enumerate() {
+        if !line.trim_start().starts_with("//") {
+            assert!(
+                !line.contains("cargo run -p"),
+                "src/main.rs:{}：{line}",
+                number + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn usage_names_the_program_as_it_was_started() {
+    // 复制到自己的项目里，程序就叫那个项目的名字：用法说明里写的是实际启动的那个程序名。
+    let dir = std::env::temp_dir().join(format!("file_reader-renamed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let renamed = dir.join(format!("my_program{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(READER, &renamed).unwrap();
+    let run = start(&renamed, &["a", "b"]).finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(run.code(), Some(2), "{run}");
+    assert!(run.stderr.contains("用法：my_program ["), "{run}");
+    assert!(!run.stderr.contains("file_reader"), "{run}");
 }

@@ -97,11 +97,12 @@ fn writes_one_whole_message_and_leaves_no_temporary_file() {
     );
     assert!(
         writer.stdout.contains(&format!(
-            "下一步：在另一个终端运行 cargo run -p file_reader -- {}\n",
+            "下一步：在另一个终端运行读的一方（比如 file_reader），在命令末尾写上同一个路径 {}\n",
             target.display()
         )),
         "{writer}"
     );
+    assert_no_workspace_command(&writer);
     assert_eq!(scratch.names(), ["message.txt"], "临时文件应该已经改名了");
 }
 
@@ -233,9 +234,10 @@ fn the_default_file_is_in_the_temp_dir() {
     assert!(
         writer
             .stdout
-            .contains("下一步：在另一个终端运行 cargo run -p file_reader\n"),
+            .contains("下一步：在另一个终端运行读的一方（比如 file_reader），不用加参数：两边默认用的是同一个文件。\n"),
         "{writer}"
     );
+    assert_no_workspace_command(&writer);
     assert_eq!(scratch.names(), ["socket-lesson-message.txt"]);
 }
 
@@ -331,4 +333,42 @@ fn a_closed_stdout_ends_with_one_line_after_the_message_is_written() {
     assert_stopped_because_stdout_closed(status, &stderr);
     assert!(is_whole_message(&fs::read(&target).unwrap()));
     assert_eq!(scratch.names(), ["message.txt"]);
+}
+
+/// 复制到自己项目里的 main.rs 也要说真话：程序说的话里不能有只在本仓库里才能用的 `cargo run -p …`。
+fn assert_no_workspace_command(run: &Finished) {
+    assert!(!run.stdout.contains("cargo run -p"), "{run}");
+    assert!(!run.stderr.contains("cargo run -p"), "{run}");
+}
+
+#[test]
+fn no_message_in_the_source_names_a_workspace_command() {
+    // 注释（包括开头 //! 的说明）讲的是本仓库里怎么运行，可以写 cargo run -p；
+    // 代码里的字符串是程序会说出来的话，学生把 main.rs 复制到自己的项目里，那条命令就不能用了。
+    let path = crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs");
+    let source = std::fs::read_to_string(&path).unwrap();
+    for (number, line) in source.lines().enumerate() {
+        if !line.trim_start().starts_with("//") {
+            assert!(
+                !line.contains("cargo run -p"),
+                "src/main.rs:{}：{line}",
+                number + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn usage_names_the_program_as_it_was_started() {
+    // 复制到自己的项目里，程序就叫那个项目的名字：用法说明里写的是实际启动的那个程序名。
+    let dir = std::env::temp_dir().join(format!("file_writer-renamed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let renamed = dir.join(format!("my_program{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(WRITER, &renamed).unwrap();
+    let run = start(&renamed, &["a", "b"]).finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(run.code(), Some(2), "{run}");
+    assert!(run.stderr.contains("用法：my_program ["), "{run}");
+    assert!(!run.stderr.contains("file_writer"), "{run}");
 }

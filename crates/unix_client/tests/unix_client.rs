@@ -81,10 +81,8 @@ fn no_socket_file_says_start_the_server_first() {
     assert_eq!(client.code(), Some(1), "{client}");
     assert!(client.stderr.contains(socket.arg()), "{client}");
     assert!(client.stderr.contains("不存在"), "{client}");
-    assert!(
-        client.stderr.contains("cargo run -p unix_server"),
-        "{client}"
-    );
+    assert!(client.stderr.contains("启动服务端"), "{client}");
+    assert_no_workspace_command(&client);
     assert_eq!(client.stderr.lines().count(), 1, "{client}");
     assert_friendly_failure(&client);
 }
@@ -98,10 +96,8 @@ fn a_stale_socket_file_is_explained_as_refused() {
     assert_eq!(client.code(), Some(1), "{client}");
     assert!(client.stderr.contains("没有服务端在监听"), "{client}");
     assert!(client.stderr.contains("旧文件"), "{client}");
-    assert!(
-        client.stderr.contains("cargo run -p unix_server"),
-        "{client}"
-    );
+    assert!(client.stderr.contains("重新启动服务端"), "{client}");
+    assert_no_workspace_command(&client);
     assert!(client.stderr.contains("Connection refused"), "{client}");
     assert_eq!(client.stderr.lines().count(), 1, "{client}");
     assert_friendly_failure(&client);
@@ -201,4 +197,42 @@ fn a_closed_stdout_ends_with_one_line_instead_of_a_panic() {
     let (status, stderr) = run_with_stdout_closed(CLIENT, &[socket.arg()]);
     server.join().unwrap();
     assert_stopped_because_stdout_closed(status, &stderr);
+}
+
+/// 复制到自己项目里的 main.rs 也要说真话：程序说的话里不能有只在本仓库里才能用的 `cargo run -p …`。
+fn assert_no_workspace_command(run: &Finished) {
+    assert!(!run.stdout.contains("cargo run -p"), "{run}");
+    assert!(!run.stderr.contains("cargo run -p"), "{run}");
+}
+
+#[test]
+fn no_message_in_the_source_names_a_workspace_command() {
+    // 注释（包括开头 //! 的说明）讲的是本仓库里怎么运行，可以写 cargo run -p；
+    // 代码里的字符串是程序会说出来的话，学生把 main.rs 复制到自己的项目里，那条命令就不能用了。
+    let path = crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs");
+    let source = std::fs::read_to_string(&path).unwrap();
+    for (number, line) in source.lines().enumerate() {
+        if !line.trim_start().starts_with("//") {
+            assert!(
+                !line.contains("cargo run -p"),
+                "src/main.rs:{}：{line}",
+                number + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn usage_names_the_program_as_it_was_started() {
+    // 复制到自己的项目里，程序就叫那个项目的名字：用法说明里写的是实际启动的那个程序名。
+    let dir = std::env::temp_dir().join(format!("unix_client-renamed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let renamed = dir.join(format!("my_program{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(CLIENT, &renamed).unwrap();
+    let run = start(&renamed, &["a", "b"]).finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(run.code(), Some(2), "{run}");
+    assert!(run.stderr.contains("用法：my_program ["), "{run}");
+    assert!(!run.stderr.contains("unix_client"), "{run}");
 }

@@ -158,6 +158,11 @@ fn a_live_servers_socket_is_not_stolen() {
     assert_eq!(server.code(), Some(1), "{server}");
     assert!(server.stderr.contains("已经有一个服务端在监听"), "{server}");
     assert!(server.stderr.contains(socket.arg()), "{server}");
+    assert!(
+        server.stderr.contains("在运行命令的末尾写上另一个路径"),
+        "{server}"
+    );
+    assert_no_workspace_command(&server);
     assert_eq!(server.stderr.lines().count(), 1, "{server}");
     assert_friendly_failure(&server);
     assert!(server.stdout.is_empty(), "{server}");
@@ -175,6 +180,11 @@ fn a_regular_file_at_the_path_is_not_deleted() {
     assert_eq!(server.code(), Some(1), "{server}");
     assert!(server.stderr.contains("不是套接字文件"), "{server}");
     assert!(server.stderr.contains("不会删除它"), "{server}");
+    assert!(
+        server.stderr.contains("在运行命令的末尾写上另一个路径"),
+        "{server}"
+    );
+    assert_no_workspace_command(&server);
     assert_eq!(server.stderr.lines().count(), 1, "{server}");
     assert_friendly_failure(&server);
     assert_eq!(fs::read(&socket.0).unwrap(), b"precious notes\n");
@@ -307,4 +317,42 @@ fn a_stdout_closed_from_the_start_stops_the_server_and_the_file_is_gone() {
         !socket.0.exists(),
         "因为写不出去而停下时，套接字文件也应该被删掉"
     );
+}
+
+/// 复制到自己项目里的 main.rs 也要说真话：程序说的话里不能有只在本仓库里才能用的 `cargo run -p …`。
+fn assert_no_workspace_command(run: &Finished) {
+    assert!(!run.stdout.contains("cargo run -p"), "{run}");
+    assert!(!run.stderr.contains("cargo run -p"), "{run}");
+}
+
+#[test]
+fn no_message_in_the_source_names_a_workspace_command() {
+    // 注释（包括开头 //! 的说明）讲的是本仓库里怎么运行，可以写 cargo run -p；
+    // 代码里的字符串是程序会说出来的话，学生把 main.rs 复制到自己的项目里，那条命令就不能用了。
+    let path = crate_file(env!("CARGO_MANIFEST_DIR"), "src/main.rs");
+    let source = std::fs::read_to_string(&path).unwrap();
+    for (number, line) in source.lines().enumerate() {
+        if !line.trim_start().starts_with("//") {
+            assert!(
+                !line.contains("cargo run -p"),
+                "src/main.rs:{}：{line}",
+                number + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn usage_names_the_program_as_it_was_started() {
+    // 复制到自己的项目里，程序就叫那个项目的名字：用法说明里写的是实际启动的那个程序名。
+    let dir = std::env::temp_dir().join(format!("unix_server-renamed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let renamed = dir.join(format!("my_program{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(SERVER, &renamed).unwrap();
+    let run = start(&renamed, &["a", "b"]).finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(run.code(), Some(2), "{run}");
+    assert!(run.stderr.contains("用法：my_program ["), "{run}");
+    assert!(!run.stderr.contains("unix_server"), "{run}");
 }
