@@ -7,9 +7,7 @@ use std::fmt::Write;
 use std::net::UdpSocket;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:9000".to_string());
+    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:9000".into());
     let socket = UdpSocket::bind(&addr)?;
     println!(
         "time_server 正在等待时间格式，地址 {}",

@@ -6,9 +6,7 @@ use chrono::Local;
 use std::net::UdpSocket;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:9000".to_string());
+    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:9000".into());
     // 创建 UDP 套接字并 bind；课程的 SO_REUSEADDR 是给 TCP 用的，UDP 用不着，省掉。
     let socket = UdpSocket::bind(&addr)?;
     println!(
