@@ -211,7 +211,7 @@ fn exchange_failure(server: SocketAddr, e: io::Error) -> Failure {
         // Linux、macOS 报 ConnectionRefused；Windows 把同一件事报成 ConnectionReset。
         ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset => format!(
             "{server} 上没有时间服务器在接收（对方系统回答\"端口不可达\"）。\
-             请先在另一个终端启动时间服务器（比如课程的 time_server），再输入格式。（{e}）"
+             请先在另一个终端启动时间服务器（比如课程的 time_server），再运行客户端。（{e}）"
         ),
         ErrorKind::WouldBlock | ErrorKind::TimedOut => format!(
             "等了 {} 秒，{server} 没有回答，客户端放弃：UDP 不保证送达，数据报可能丢了，\
