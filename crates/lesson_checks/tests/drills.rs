@@ -301,7 +301,7 @@ fn time_server_survives_a_soak_of_crafted_and_random_datagrams() {
         "{year:?}：应该是 {before} 或 {after}"
     );
 
-    // time_server 的日志攒着写、闲下来才写出去：等它写完再结束它。
+    // 日志行在回答之前就写出了，但测试读管道的线程可能还没读到：等它读完再结束 time_server。
     server.wait_stdout_count("===> ", soaked.answered + 2);
     let server = server.kill();
     assert_was_alive(&server);

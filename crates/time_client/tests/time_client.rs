@@ -168,9 +168,11 @@ fn no_server_says_start_one_first_at_once() {
     assert_eq!(client.code(), Some(1), "{client}");
     assert!(client.stderr.contains(&addr), "{client}");
     assert!(
-        client.stderr.contains("cargo run -p time_server"),
+        client.stderr.contains("请先在另一个终端启动时间服务器"),
         "{client}"
     );
+    // 复制到别的项目里也照做得到：不提本仓库的 cargo run -p。
+    assert!(!client.stderr.contains("cargo run -p"), "{client}");
     assert_eq!(client.stderr.lines().count(), 1, "{client}");
     assert_friendly_failure(&client);
 }
@@ -264,7 +266,7 @@ fn bad_arguments_exit_2_with_usage() {
         "time_client",
         &[
             &["9000"],
-            &["localhost:9000"],
+            &["localhost"],
             &["127.0.0.1:9000", "extra"],
             &["::1:9000"],
         ],
@@ -323,4 +325,84 @@ fn a_closed_stdout_ends_with_one_line_instead_of_a_panic() {
     let status = child.wait().unwrap();
     drop(keyboard);
     assert_stopped_because_stdout_closed(status, &stderr);
+}
+
+#[test]
+fn reaches_a_server_given_by_host_name() {
+    let (server, addr) = python_server("127.0.0.1:0");
+    let port = addr.rsplit(':').next().unwrap();
+    let mut client = start(CLIENT, &[format!("localhost:{port}")]);
+    client.wait_stdout_count(PROMPT, 1);
+    client.type_line("%%localhost");
+    server.wait_stdout("===> b'%%localhost'\n");
+    client.wait_stdout(&format!("服务器回答：%localhost\n{PROMPT}"));
+}
+
+#[test]
+fn a_name_that_does_not_resolve_gets_its_own_line() {
+    let client = start(CLIENT, &["nosuch.invalid:1"]).finish();
+    assert_eq!(client.code(), Some(2), "{client}");
+    assert_eq!(
+        client.stderr.lines().next(),
+        Some(
+            "无法解析地址「nosuch.invalid:1」：找不到这个主机名。请检查拼写，或者直接写 IP，比如 127.0.0.1:9000。"
+        ),
+        "{client}"
+    );
+    // 第二行是用法，没有别的；也没有显示提示符。
+    assert_eq!(client.stderr.lines().count(), 2, "{client}");
+    assert!(client.stdout.is_empty(), "{client}");
+    assert_friendly_failure(&client);
+}
+
+#[test]
+fn the_usage_names_the_program_as_it_was_run() {
+    // 复制进 cargo new 出来的项目，程序就叫 my_time_client 了：用法里要说它的真名。
+    let dir = std::env::temp_dir().join(format!("time-client-copy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join(format!("my_time_client{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(CLIENT, &copy).unwrap();
+    let help = start(&copy, &["--help"]).finish();
+    let bad = start(&copy, &["9000"]).finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(help.stdout.starts_with("用法：my_time_client "), "{help}");
+    assert!(bad.stderr.contains("用法：my_time_client "), "{bad}");
+    assert_eq!(bad.code(), Some(2), "{bad}");
+}
+
+// ---------------------------------------------------------------- 最小版本
+
+#[test]
+fn the_minimal_version_asks_the_lessons_python_server_and_prints_each_answer() {
+    let (server, addr) = python_server("127.0.0.1:0");
+    let mut client = start(example_binary("time_client_minimal"), &[addr.as_str()]);
+    client.wait_stdout_count(PROMPT, 1);
+    client.type_line("  %Y年%m月%d日 ");
+    // strip() 之后寄出去的就是格式本身。
+    server.wait_stdout("===> b'%Y\\xe5\\xb9\\xb4%m\\xe6\\x9c\\x88%d\\xe6\\x97\\xa5'\n");
+    let first = python_answer(&server, 1);
+    client.wait_stdout(&format!("{PROMPT}{first}\n{PROMPT}"));
+    // 直接回车：空数据报，服务器用默认格式回答。
+    client.type_line("");
+    server.wait_stdout("===> b''\n");
+    let second = python_answer(&server, 2);
+    client.wait_stdout(&format!("{PROMPT}{second}\n{PROMPT}"));
+    client.close_stdin();
+    let client = client.finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert!(client.stdout.ends_with(PROMPT), "{client}");
+}
+
+#[test]
+fn the_minimal_version_takes_a_host_name() {
+    let (server, addr) = python_server("127.0.0.1:0");
+    let port = addr.rsplit(':').next().unwrap();
+    let mut client = start(
+        example_binary("time_client_minimal"),
+        &[format!("localhost:{port}")],
+    );
+    client.wait_stdout_count(PROMPT, 1);
+    client.type_line("%%");
+    server.wait_stdout("===> b'%%'\n");
+    client.wait_stdout(&format!("{PROMPT}%\n{PROMPT}"));
 }
