@@ -217,7 +217,12 @@ fn bind_failure(addr: SocketAddr, e: io::Error) -> Failure {
 /// 变成的 WSAEMSGSIZE 也一样，只丢了那一个请求。Interrupted 是在终端里按 Ctrl-Z 暂停、再 fg 继续时
 /// 等待被打断了一下，不是出错，什么也不用说。
 fn report_receive_failure(e: io::Error) {
-    if e.kind() != ErrorKind::Interrupted {
+    if e.raw_os_error() == Some(10040) {
+        eprintln!(
+            "收到一个超过 {BUFFER_SIZE} 字节的请求：Windows 不截断，而是把它当作错误整个丢掉，\
+             寄件人的地址也没有了，没法回答。继续等待下一个请求。（{e}）"
+        );
+    } else if e.kind() != ErrorKind::Interrupted {
         eprintln!("接收数据报失败，继续等待下一个请求。（{e}）");
     }
 }

@@ -176,6 +176,11 @@ fn exchange_failure(server: SocketAddr, e: io::Error) -> Failure {
              也可能服务端正忙或者没有运行。",
             REPLY_TIMEOUT.as_secs()
         ),
+        // Windows 的 WSAEMSGSIZE（10040）：回复比缓冲区长，Windows 不截断，而是让这次接收报错。
+        _ if e.raw_os_error() == Some(10040) => format!(
+            "服务端的回复超过了 {BUFFER_SIZE} 字节，Windows 不会像 Linux、macOS 那样截断，\
+             而是把它当作错误整个丢掉了。（{e}）"
+        ),
         _ => format!("和 {server} 收发数据报失败：{e}"),
     })
 }
