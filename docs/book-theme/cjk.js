@@ -52,16 +52,17 @@
     return out.length ? out : [term];
   }
 
-  // 一个词在一节里的分数：标题里出现最重要，其次是路径（页名 » 小节名），再看正文出现几次。
+  // 一个词在一节里的分数：路径（页名 » 小节名）里有它最重要，这一页就是讲它的；其次是小节标题，
+  // 再看正文里出现几次（取对数，长的小节不会只因为长就排在前面）。
   function scoreTerm(doc, term) {
     var title = (doc.title || '').toLowerCase();
     var crumbs = (doc.breadcrumbs || '').toLowerCase();
     var body = (doc.body || '').toLowerCase();
     var inBody = count(body, term);
     var score = 0;
-    if (title.indexOf(term) !== -1) score += 12;
-    if (crumbs.indexOf(term) !== -1) score += 6;
-    if (inBody) score += 4 + 3 * Math.log(1 + inBody) / Math.log(2);
+    if (crumbs.indexOf(term) !== -1) score += 15;
+    if (title.indexOf(term) !== -1) score += 10;
+    if (inBody) score += 2 + 2 * Math.log(1 + inBody) / Math.log(2);
     if (score) return score;
     // 整词没有：按二元组找，比如"时间服务"里的"时间""间服""服务"。
     var grams = bigrams(term), found = 0;
@@ -109,17 +110,16 @@
     return span;
   }
 
-  var rendering = false;
+  var observer = null;
   function renderCjk() {
     var bar = document.getElementById('searchbar');
     var list = document.getElementById('searchresults');
     var header = document.getElementById('searchresults-header');
-    if (!bar || !list || !header || rendering) return;
+    if (!bar || !list || !header) return;
     var query = bar.value.trim();
-    if (!HAN.test(query) || list.dataset.cjkQuery === query + '|' + list.childElementCount) return;
+    if (!HAN.test(query)) return;
     var hits = cjkResults(query);
     if (hits === null) return;
-    rendering = true;
     var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
     var root = typeof path_to_root === 'string' ? path_to_root : '';
     list.textContent = '';
@@ -136,8 +136,8 @@
     header.textContent = hits.length
       ? '找到 ' + hits.length + ' 处和「' + query + '」有关的内容'
       : '没有找到「' + query + '」';
-    list.dataset.cjkQuery = query + '|' + list.childElementCount;
-    rendering = false;
+    // 丢掉我们自己这次改写引起的通知，免得观察者又来一遍。
+    if (observer) observer.takeRecords();
   }
 
   function hookSearch() {
@@ -145,9 +145,11 @@
     var header = document.getElementById('searchresults-header');
     if (!list || !header) return;
     // mdBook 每次搜完都会改写结果列表和标题；改写之后，如果查询里有汉字，换成我们的结果。
-    var observer = new MutationObserver(function () { renderCjk(); });
+    observer = new MutationObserver(function () { renderCjk(); });
     observer.observe(list, {childList: true});
     observer.observe(header, {childList: true, characterData: true, subtree: true});
+    // 地址里带着 ?search=… 打开页面时，mdBook 可能在这个脚本加载之前就搜完了。
+    renderCjk();
   }
 
   function start() {
