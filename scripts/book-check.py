@@ -249,15 +249,28 @@ PAGE_PROBE = r"""
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     if (el.tagName === 'TABLE') {
-      if (r.width > col.width + 1) wide.push(describe(el) + ` 宽 ${Math.round(r.width)} px`);
+      if (r.width > col.width + 1) wide.push(describe(el) + ` 比正文栏宽：${Math.round(r.width)} px`);
       continue;
     }
-    if (clipped(el)) continue;
-    if (r.right > col.right + 1 || r.left < col.left - 1) wide.push(describe(el) + ` 宽 ${Math.round(r.width)} px`);
-    if (el.tagName === 'PRE' && TEXT_MUST_FIT && el.querySelector('code.language-text')
-        && el.scrollWidth > el.clientWidth + 1) {
-      wide.push(describe(el) + ` 需要横向滚动（内容 ${el.scrollWidth} px，框 ${el.clientWidth} px）`);
+    // 表格读得下去：格子不许被挤成一条。一行不到六个字还折了三行以上，或者不到正文栏一半宽却折了
+    // 八行以上，都算挤（手机上表格变成卡片，格子占满一行，长段落折很多行是正常的）。
+    if (el.tagName === 'TD') {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || 24;
+      const lines = Math.round(range.getBoundingClientRect().height / lineHeight);
+      const em = parseFloat(getComputedStyle(el).fontSize);
+      if ((r.width < 6 * em && lines > 3) || (r.width < col.width / 2 && lines > 8)) {
+        wide.push(describe(el) + ` 太窄：${(r.width / em).toFixed(1)} 个字宽，折成 ${lines} 行`);
+      }
     }
+    // 1280 px 下，画着框线或箭头的 ```text 图要一眼看全，不许横向滚动（程序输出的长句子可以滚）。
+    if (el.tagName === 'CODE' && TEXT_MUST_FIT && el.classList.contains('language-text')
+        && /[│─┌┐└┘├┤┬┴┼═║▶◀▲▼]/.test(el.textContent) && el.scrollWidth > el.clientWidth + 1) {
+      wide.push(describe(el) + ` 图要横向滚动才看得全（内容 ${el.scrollWidth} px，框 ${el.clientWidth} px）`);
+    }
+    if (clipped(el)) continue;
+    if (r.right > col.right + 1 || r.left < col.left - 1) wide.push(describe(el) + ` 比正文栏宽：${Math.round(r.width)} px`);
   }
 
   // ```text 图：每个字符应在的列按东亚宽度算（中文两列，其余一列），和实际画出来的位置比。
@@ -338,7 +351,7 @@ def main():
                 probe = PAGE_PROBE.replace("TEXT_MUST_FIT", "true" if width >= 1000 else "false")
                 result = browser.js(probe)
                 for item in result["wide"]:
-                    problems.append(f"{page} @{width}px：比正文栏宽：{item}")
+                    problems.append(f"{page} @{width}px：{item}")
                 for item in result["drifts"]:
                     problems.append(f"{page} @{width}px：```text 图没对齐，{item}")
                 for ch in sorted(set(result["text"])):

@@ -39,6 +39,21 @@
     }
   }
 
+  // ---------- 3. 表格在手机上变成卡片：每格记下它的表头（样式见 cjk.css） ----------
+  function labelTables() {
+    var tables = document.querySelectorAll('.content table');
+    for (var t = 0; t < tables.length; t++) {
+      var heads = tables[t].querySelectorAll('thead th');
+      var rows = tables[t].querySelectorAll('tbody tr');
+      for (var r = 0; r < rows.length; r++) {
+        for (var c = 0; c < rows[r].cells.length && c < heads.length; c++) {
+          var label = heads[c].textContent.trim();
+          if (label) rows[r].cells[c].setAttribute('data-label', label);
+        }
+      }
+    }
+  }
+
   // ---------- 1. 中文搜索 ----------
   function count(haystack, needle) {
     var n = 0, at = haystack.indexOf(needle);
@@ -154,6 +169,7 @@
 
   function start() {
     alignDiagrams();
+    labelTables();
     hookSearch();
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
