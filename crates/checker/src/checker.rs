@@ -19,6 +19,7 @@ mod run;
 
 use roles::{Options, Report, Role, State};
 use std::ffi::OsString;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -31,6 +32,7 @@ const USAGE: &str = "\
       qq_server qq_client time_server time_client sticky_server sticky_client framed_server framed_client
   选项：
     --addr          程序接受一个地址参数：检查器把一个空闲端口的地址加在命令末尾（推荐）
+    --addr 地址     同上，但每次都用这个本机地址，比如 --addr 127.0.0.1:8898
                     不加时程序按课程的地址运行，检查器用课程的端口
     --limit 秒数    每一步最多等多久（默认 5）
     --start 秒数    等程序启动最多多久，包括 cargo run 的编译（默认 60）
@@ -48,7 +50,8 @@ struct Args {
     csv: Option<OsString>,
 }
 
-fn parse(mut args: impl Iterator<Item = OsString>) -> Result<Option<Args>, String> {
+fn parse(args: impl Iterator<Item = OsString>) -> Result<Option<Args>, String> {
+    let mut args = args.peekable();
     let Some(first) = args.next() else {
         return Err("缺少角色：要检查的是哪一个课程程序？".to_string());
     };
@@ -59,6 +62,7 @@ fn parse(mut args: impl Iterator<Item = OsString>) -> Result<Option<Args>, Strin
     let role = roles::find(&first).ok_or_else(|| format!("不认识的角色 {first}"))?;
     let mut opts = Options {
         addr: false,
+        fixed: None,
         limit: Duration::from_secs(5),
         start: Duration::from_secs(60),
     };
@@ -69,7 +73,22 @@ fn parse(mut args: impl Iterator<Item = OsString>) -> Result<Option<Args>, Strin
                 command = args.by_ref().collect();
                 break;
             }
-            Some("--addr") => opts.addr = true,
+            Some("--addr") => {
+                opts.addr = true;
+                // 后面紧跟一个地址时，每次都用这个地址。
+                if let Some(addr) = args
+                    .peek()
+                    .and_then(|a| a.to_str()?.parse::<SocketAddr>().ok())
+                {
+                    if !addr.ip().is_loopback() {
+                        return Err(format!(
+                            "{addr} 不是本机回环地址：检查只在本机（127.0.0.1 或 ::1）上做"
+                        ));
+                    }
+                    opts.fixed = Some(addr);
+                    args.next();
+                }
+            }
             Some("--limit") => opts.limit = seconds(args.next(), "--limit")?,
             Some("--start") => opts.start = seconds(args.next(), "--start")?,
             Some("--class") => {

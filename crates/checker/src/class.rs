@@ -43,7 +43,6 @@ pub fn run(role: Role, dir: &Path, opts: &Options, csv: Option<&OsStr>) -> ExitC
         );
         return ExitCode::from(2);
     }
-    let target = std::env::temp_dir().join("checker-class-target");
     println!(
         "检查 {} 位同学的 {}（{}）",
         students.len(),
@@ -62,6 +61,10 @@ pub fn run(role: Role, dir: &Path, opts: &Options, csv: Option<&OsStr>) -> ExitC
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // 每人一个单独的编译目录：大家的包名多半都叫 my_server，共用一个目录时 cargo 会把
+        // 上一位同学编好的程序当成"已经是最新的"，直接拿来用。检查完就删掉。
+        let target =
+            std::env::temp_dir().join(format!("checker-build-{}-{index}", std::process::id()));
         let row = match command_for(student, &target) {
             Ok(command) => Row {
                 name,

@@ -45,8 +45,10 @@ impl Report {
 
 #[derive(Clone)]
 pub struct Options {
-    /// 给程序加一个地址参数，用空闲端口。
+    /// 给程序加一个地址参数：`fixed` 给了就用它，否则用空闲端口。
     pub addr: bool,
+    /// `--addr 127.0.0.1:端口`：每次都用这个地址（连着检查几个程序时用来重现 TIME_WAIT 的问题）。
+    pub fixed: Option<SocketAddr>,
     /// 每一步最多等多久。
     pub limit: Duration,
     /// 程序启动（连同编译）最多等多久。
@@ -206,7 +208,9 @@ impl Ctx<'_> {
 
     /// 学生服务端这次要监听的地址：--addr 时是一个空闲端口，否则是课程的地址。
     fn server_addr(&self) -> Result<SocketAddr, String> {
-        if self.opts.addr {
+        if let Some(fixed) = self.opts.fixed {
+            Ok(fixed)
+        } else if self.opts.addr {
             net::free_port(self.role.udp)
         } else {
             Ok(self.lesson_addr())
@@ -628,7 +632,9 @@ fn restart_right_away(ctx: &mut Ctx) -> Result<(), String> {
 
 /// 检查器当服务端：监听课程的地址，或者 --addr 时监听一个空闲端口。
 fn listen(ctx: &Ctx) -> Result<TcpListener, String> {
-    let addr = if ctx.opts.addr {
+    let addr = if let Some(fixed) = ctx.opts.fixed {
+        fixed
+    } else if ctx.opts.addr {
         SocketAddr::from(([127, 0, 0, 1], 0))
     } else {
         ctx.lesson_addr()
@@ -863,7 +869,9 @@ fn robust_udp_server(ctx: &mut Ctx, works: bool) -> Result<(), String> {
 
 /// 检查器当 UDP 服务端。
 fn udp_listen(ctx: &Ctx) -> Result<UdpSocket, String> {
-    let addr = if ctx.opts.addr {
+    let addr = if let Some(fixed) = ctx.opts.fixed {
+        fixed
+    } else if ctx.opts.addr {
         SocketAddr::from(([127, 0, 0, 1], 0))
     } else {
         ctx.lesson_addr()
