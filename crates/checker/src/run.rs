@@ -79,21 +79,39 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// 把命令里指向当前目录下已有文件的部分改成绝对路径：程序在临时目录里运行，
-/// `python3 my_server.py`、`./target/debug/my_server` 这样的相对路径在那里就找不到了。
+/// 程序在新建的临时目录里运行，所以：
+/// - 命令里指向当前目录下已有文件的部分（`my_server.py`、`./target/debug/my_server`、`../x/Cargo.toml`）
+///   改成绝对路径，不然在那里找不到；
+/// - `cargo run` 没写 `--manifest-path` 时补上当前目录的 Cargo.toml：cargo 是从工作目录往上找项目的。
 pub fn absolute_command(command: &[OsString]) -> Vec<OsString> {
-    command
+    let here = std::env::current_dir().ok();
+    let mut out: Vec<OsString> = command
         .iter()
         .map(|part| {
             let path = Path::new(part);
-            if path.is_relative() && path.exists() && path.components().count() > 0 {
-                if let Ok(full) = std::env::current_dir().map(|dir| dir.join(path)) {
-                    return full.into_os_string();
+            let looks_like_path = path.is_file() || part.to_string_lossy().contains(['/', '\\']);
+            match &here {
+                Some(dir) if path.is_relative() && path.exists() && looks_like_path => {
+                    dir.join(path).into_os_string()
                 }
+                _ => part.clone(),
             }
-            part.clone()
         })
-        .collect()
+        .collect();
+    let is_cargo = out
+        .first()
+        .and_then(|p| Path::new(p).file_stem())
+        .is_some_and(|stem| stem == "cargo");
+    let has_manifest = out
+        .iter()
+        .any(|a| a.to_string_lossy().starts_with("--manifest-path"));
+    if is_cargo && !has_manifest && out.get(1).is_some_and(|a| a == "run") {
+        if let Some(dir) = &here {
+            out.insert(2, "--manifest-path".into());
+            out.insert(3, dir.join("Cargo.toml").into_os_string());
+        }
+    }
+    out
 }
 
 /// 一次运行用的新临时目录。

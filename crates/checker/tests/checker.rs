@@ -17,7 +17,9 @@ fn checker() -> &'static str {
 }
 
 fn repo(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(relative)
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -129,7 +131,11 @@ fn broken_programs_fail_with_the_right_hint() {
             role: "tcp_server",
             command: py(&server, &["hello"]),
             code: 1,
-            must_say: vec!["✘ 收到 hello! 后回复 hi", "实际：收到 \"hello\"", "正好是两个字节 hi"],
+            must_say: vec![
+                "✘ 收到 hello! 后回复 hi",
+                "实际：收到 \"hello\"",
+                "正好是两个字节 hi",
+            ],
         },
         Broken {
             role: "tcp_server",
@@ -142,7 +148,11 @@ fn broken_programs_fail_with_the_right_hint() {
             role: "tcp_server",
             command: py(&server, &["crash_2000"]),
             code: 0,
-            must_say: vec!["✘ 客户端一次发来 2000 字节", "ValueError", "recv 最多收 1024 字节"],
+            must_say: vec![
+                "✘ 客户端一次发来 2000 字节",
+                "ValueError",
+                "recv 最多收 1024 字节",
+            ],
         },
         Broken {
             role: "tcp_server",
@@ -154,7 +164,11 @@ fn broken_programs_fail_with_the_right_hint() {
             role: "qq_client",
             command: py(&fixture("qq_client_ignores_q.py"), &[]),
             code: 1,
-            must_say: vec!["✘ 输入 q 结束这段聊天", "把 q 当成消息发了出去", "docs/08-qq-chat.md"],
+            must_say: vec![
+                "✘ 输入 q 结束这段聊天",
+                "把 q 当成消息发了出去",
+                "docs/08-qq-chat.md",
+            ],
         },
     ];
     let handles: Vec<_> = broken
@@ -289,7 +303,15 @@ fn a_class_run_gives_the_right_table() {
     let csv = class.with_extension("csv");
     let mut command = Command::new(checker());
     command
-        .args(["tcp_server", "--addr", "--limit", "2", "--start", "60", "--class"])
+        .args([
+            "tcp_server",
+            "--addr",
+            "--limit",
+            "2",
+            "--start",
+            "60",
+            "--class",
+        ])
         .arg(&class)
         .arg("--csv")
         .arg(&csv)
@@ -299,7 +321,11 @@ fn a_class_run_gives_the_right_table() {
     let _ = std::fs::remove_dir_all(&class);
     let _ = std::fs::remove_file(&csv);
 
-    assert_eq!(finished.code(), Some(1), "有同学没通过，退出码应该是 1：\n{finished}");
+    assert_eq!(
+        finished.code(),
+        Some(1),
+        "有同学没通过，退出码应该是 1：\n{finished}"
+    );
     let out = &finished.stdout;
     for (student, verdict) in [
         ("a-好的Rust", "必须项全部通过（4/4）"),
@@ -309,7 +335,10 @@ fn a_class_run_gives_the_right_table() {
         ("e-不回复", "必须项 1/4 通过"),
         ("f-狂打输出", "必须项 1/4 通过"),
         ("g-2000字节就崩", "必须项全部通过（4/4）"),
-        ("h-什么也没交", "没能检查（没有 Cargo.toml，也没有 .py 文件）"),
+        (
+            "h-什么也没交",
+            "没能检查（没有 Cargo.toml，也没有 .py 文件）",
+        ),
     ] {
         assert!(
             out.contains(&format!("{student}：{verdict}")),
@@ -320,8 +349,14 @@ fn a_class_run_gives_the_right_table() {
             "CSV 里 {student} 应该是「{verdict}」：\n{table}"
         );
     }
-    assert!(table.starts_with('\u{feff}'), "CSV 要以 BOM 开头，Excel 才认得出 UTF-8");
-    assert!(table.contains("同学,结论,监听,回复hi,关闭连接,退出,更结实:沉默客户端"), "{table}");
+    assert!(
+        table.starts_with('\u{feff}'),
+        "CSV 要以 BOM 开头，Excel 才认得出 UTF-8"
+    );
+    assert!(
+        table.contains("同学,结论,监听,回复hi,关闭连接,退出,更结实:沉默客户端"),
+        "{table}"
+    );
     // 2000 字节就崩的同学：必须项全过，更结实那一栏是 ✘。
     let crash_row = table.lines().find(|l| l.starts_with("g-")).unwrap();
     assert_eq!(
