@@ -144,6 +144,9 @@ fn columns(rows: &[Row]) -> Vec<(bool, &'static str)> {
 }
 
 fn cell(row: &Row, column: (bool, &str)) -> &'static str {
+    if row.trouble.is_some() {
+        return if column.0 { "✘" } else { "-" };
+    }
     row.report
         .outcomes
         .iter()
@@ -170,11 +173,6 @@ fn print_table(rows: &[Row], columns: &[(bool, &'static str)]) {
     for row in rows {
         let marks: Vec<&str> = columns.iter().map(|&c| cell(row, c)).collect();
         let (must, extra) = marks.split_at(required);
-        let must = if row.trouble.is_some() {
-            vec!["✘"; required]
-        } else {
-            must.to_vec()
-        };
         println!(
             "{}  {}  {}",
             pad(&row.name, width),
