@@ -65,6 +65,9 @@ pub fn run(role: Role, dir: &Path, opts: &Options, csv: Option<&OsStr>) -> ExitC
         // 上一位同学编好的程序当成"已经是最新的"，直接拿来用。检查完就删掉。
         let target =
             std::env::temp_dir().join(format!("checker-build-{}-{index}", std::process::id()));
+        if !opts.addr && !role.udp {
+            wait_for_time_wait(role);
+        }
         let row = match command_for(student, &target) {
             Ok(command) => Row {
                 name,
@@ -108,6 +111,27 @@ pub fn run(role: Role, dir: &Path, opts: &Options, csv: Option<&OsStr>) -> ExitC
     } else {
         ExitCode::from(1)
     }
+}
+
+/// 课程的端口还被 TIME_WAIT 占着时（只有 tcp_server_reuse 的"马上重启"一项会故意留下），
+/// 等它过去再检查下一位同学，并说一声等了多久。别的检查发 RST，不会留下 TIME_WAIT，这里不用等。
+fn wait_for_time_wait(role: Role) {
+    let Ok(addr) = role.lesson_addr.parse() else {
+        return;
+    };
+    if crate::net::lesson_server_could_bind(addr) {
+        return;
+    }
+    let started = std::time::Instant::now();
+    println!("  {addr} 现在绑定不了（多半是上一次检查留下的 TIME_WAIT），等它空出来再检查下一位……");
+    while started.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_secs(1));
+        if crate::net::lesson_server_could_bind(addr) {
+            println!("  等了 {} 秒。", started.elapsed().as_secs());
+            return;
+        }
+    }
+    println!("  等了两分钟还是绑定不了 {addr}：可能有别的程序在用这个端口。");
 }
 
 fn verdict(row: &Row) -> String {

@@ -265,3 +265,15 @@ pub fn write_quietly(stream: &mut TcpStream, bytes: &[u8]) -> Result<(), String>
         .write_all(bytes)
         .map_err(|e| format!("发送时连接断了（{e}）"))
 }
+
+/// 这个 TCP 端口现在能不能被一个不设 SO_REUSEADDR 的服务端（课程的写法）绑定上：
+/// 有人在监听、或者还有连接在 TIME_WAIT 里时都不能。
+pub fn lesson_server_could_bind(addr: SocketAddr) -> bool {
+    use socket2::{Domain, Socket, Type};
+    let Ok(socket) = Socket::new(Domain::for_address(addr), Type::STREAM, None) else {
+        return true;
+    };
+    // std 的 TcpListener 在 Unix 上会自动设 SO_REUSEADDR，看不出 TIME_WAIT；这里用一个不设的套接字试。
+    let _ = socket.set_reuse_address(false);
+    socket.bind(&addr.into()).is_ok()
+}
