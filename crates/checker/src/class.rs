@@ -357,3 +357,25 @@ fn executable(line: &str) -> Option<PathBuf> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_executable_is_read_from_cargo_json_even_with_windows_paths() {
+        let line = r#"{"reason":"compiler-artifact","executable":"C:\\作业\\target\\debug\\my_server.exe","fresh":false}"#;
+        assert_eq!(
+            executable(line),
+            Some(PathBuf::from(r"C:\作业\target\debug\my_server.exe"))
+        );
+        assert_eq!(executable(r#"{"executable":null}"#), None);
+    }
+
+    #[test]
+    fn csv_fields_with_commas_and_quotes_are_quoted() {
+        assert_eq!(csv_field("王芳"), "王芳");
+        assert_eq!(csv_field("收到 \"hello\""), "\"收到 \"\"hello\"\"\"");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+    }
+}
