@@ -12,6 +12,22 @@
 //!
 //! 注意：被检查的程序以运行检查器的人的权限运行，检查器只是限制了时间、输出和工作目录。
 
+/// 代替 println!：标准输出被关掉时（比如接给了 `head`）println! 会 panic，这里不理会写失败，
+/// 照常检查完、结束学生的程序。
+macro_rules! say {
+    () => {
+        $crate::say_line(String::new())
+    };
+    ($($arg:tt)*) => {
+        $crate::say_line(format!($($arg)*))
+    };
+}
+
+fn say_line(text: String) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{text}");
+}
+
 mod class;
 mod net;
 mod roles;
@@ -132,7 +148,7 @@ fn main() -> ExitCode {
     let args = match parse(std::env::args_os().skip(1)) {
         Ok(Some(args)) => args,
         Ok(None) => {
-            println!("{USAGE}");
+            say!("{USAGE}");
             return ExitCode::SUCCESS;
         }
         Err(message) => {
@@ -149,7 +165,7 @@ fn main() -> ExitCode {
         );
     }
     let command = run::absolute_command(&args.command);
-    println!(
+    say!(
         "检查 {}：{}",
         args.role.name,
         args.command
@@ -177,7 +193,7 @@ fn mark(state: State) -> &'static str {
 
 fn print_report(report: &Report) {
     for note in &report.notes {
-        println!("注意：{note}");
+        say!("注意：{note}");
     }
     for (required, heading) in [
         (true, "必须做到（课程的程序就是这样做的）："),
@@ -186,16 +202,16 @@ fn print_report(report: &Report) {
         if !report.outcomes.iter().any(|o| o.required == required) {
             continue;
         }
-        println!("{heading}");
+        say!("{heading}");
         for o in report.outcomes.iter().filter(|o| o.required == required) {
             match o.state {
-                State::Pass => println!("  ✔ {}", o.title),
-                State::Skip => println!("  - {}（{}）", o.title, o.happened),
+                State::Pass => say!("  ✔ {}", o.title),
+                State::Skip => say!("  - {}（{}）", o.title, o.happened),
                 State::Fail => {
-                    println!("  ✘ {}", o.title);
-                    println!("      应该：{}", o.expected);
-                    println!("      实际：{}", o.happened);
-                    println!("      提示：{}", o.hint);
+                    say!("  ✘ {}", o.title);
+                    say!("      应该：{}", o.expected);
+                    say!("      实际：{}", o.happened);
+                    say!("      提示：{}", o.hint);
                 }
             }
         }
@@ -203,9 +219,9 @@ fn print_report(report: &Report) {
     let required: Vec<_> = report.outcomes.iter().filter(|o| o.required).collect();
     let passed = required.iter().filter(|o| o.state == State::Pass).count();
     if passed == required.len() {
-        println!("结论：必须项 {passed}/{} 全部通过。", required.len());
+        say!("结论：必须项 {passed}/{} 全部通过。", required.len());
     } else {
-        println!(
+        say!(
             "结论：必须项 {passed}/{} 通过，还有 {} 项没做到，照着提示改一改再试。",
             required.len(),
             required.len() - passed

@@ -43,14 +43,14 @@ pub fn run(role: Role, dir: &Path, opts: &Options, csv: Option<&OsStr>) -> ExitC
         );
         return ExitCode::from(2);
     }
-    println!(
+    say!(
         "检查 {} 位同学的 {}（{}）",
         students.len(),
         role.name,
         dir.display()
     );
     if !opts.addr {
-        println!(
+        say!(
             "没有用 --addr：每个程序都按课程的地址 {} 运行。检查器关闭连接时发 RST，不留 TIME_WAIT，下一位同学照样能用这个端口。",
             role.lesson_addr
         );
@@ -80,7 +80,7 @@ pub fn run(role: Role, dir: &Path, opts: &Options, csv: Option<&OsStr>) -> ExitC
                 report: Report::default(),
             },
         };
-        println!(
+        say!(
             "[{}/{}] {}：{}",
             index + 1,
             students.len(),
@@ -94,7 +94,7 @@ pub fn run(role: Role, dir: &Path, opts: &Options, csv: Option<&OsStr>) -> ExitC
     let default_csv = OsString::from(format!("检查结果-{}.csv", role.name));
     let csv_path = Path::new(csv.unwrap_or(&default_csv));
     match std::fs::write(csv_path, csv_text(&rows, &columns)) {
-        Ok(()) => println!("表格已写到 {}（用 Excel 或 WPS 打开）", csv_path.display()),
+        Ok(()) => say!("表格已写到 {}（用 Excel 或 WPS 打开）", csv_path.display()),
         Err(e) => {
             eprintln!(
                 "写不了 {}（{e}）：换个位置，用 --csv 指定文件名。",
@@ -123,15 +123,15 @@ fn wait_for_time_wait(role: Role) {
         return;
     }
     let started = std::time::Instant::now();
-    println!("  {addr} 现在绑定不了（多半是上一次检查留下的 TIME_WAIT），等它空出来再检查下一位……");
+    say!("  {addr} 现在绑定不了（多半是上一次检查留下的 TIME_WAIT），等它空出来再检查下一位……");
     while started.elapsed() < Duration::from_secs(120) {
         std::thread::sleep(Duration::from_secs(1));
         if crate::net::lesson_server_could_bind(addr) {
-            println!("  等了 {} 秒。", started.elapsed().as_secs());
+            say!("  等了 {} 秒。", started.elapsed().as_secs());
             return;
         }
     }
-    println!("  等了两分钟还是绑定不了 {addr}：可能有别的程序在用这个端口。");
+    say!("  等了两分钟还是绑定不了 {addr}：可能有别的程序在用这个端口。");
 }
 
 fn verdict(row: &Row) -> String {
@@ -188,8 +188,8 @@ fn print_table(rows: &[Row], columns: &[(bool, &'static str)]) {
         .unwrap_or(4)
         .max(4);
     let required = columns.iter().filter(|c| c.0).count();
-    println!();
-    println!(
+    say!();
+    say!(
         "{}  必须{}  更结实",
         pad("同学", width),
         " ".repeat(required.saturating_sub(2) * 2)
@@ -197,7 +197,7 @@ fn print_table(rows: &[Row], columns: &[(bool, &'static str)]) {
     for row in rows {
         let marks: Vec<&str> = columns.iter().map(|&c| cell(row, c)).collect();
         let (must, extra) = marks.split_at(required);
-        println!(
+        say!(
             "{}  {}  {}",
             pad(&row.name, width),
             must.join(" "),
@@ -212,8 +212,8 @@ fn print_table(rows: &[Row], columns: &[(bool, &'static str)]) {
             .collect::<Vec<_>>()
             .join("、")
     };
-    println!("必须：{}", names(true));
-    println!("更结实：{}", names(false));
+    say!("必须：{}", names(true));
+    say!("更结实：{}", names(false));
 }
 
 /// 中文字符在终端里占两格。
