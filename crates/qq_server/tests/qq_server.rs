@@ -277,6 +277,32 @@ fn a_long_datagram_is_dropped_with_one_line_on_windows() {
     assert_eq!(server.stdout.matches(REPLY_PROMPT).count(), 1, "{server}");
 }
 
+/// 回复发给一个已经关掉的客户端：对方系统回一个"端口不可达"。Linux、macOS 上服务端什么也不会知道；
+/// Windows 上下一次 recv_from 失败（WSAECONNRESET，10054），服务端说一句、接着收（docs/platforms.md）。
+/// 两种系统上，下一条消息都照常显示。
+#[test]
+fn a_reply_to_a_client_that_has_left_does_not_stop_the_server() {
+    let mut server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let gone = test_client();
+    gone.send_to("我先走了".as_bytes(), addr).unwrap();
+    server.wait_stdout(REPLY_PROMPT);
+    drop(gone);
+    server.type_line("慢走");
+    let next = test_client();
+    next.send_to("下一条".as_bytes(), addr).unwrap();
+    server.wait_stdout("的一条消息:下一条\n");
+    let server = server.kill();
+    let expected = usize::from(cfg!(windows));
+    assert_eq!(server.stderr.lines().count(), expected, "{server}");
+    if cfg!(windows) {
+        assert!(
+            server.stderr.contains("接收消息失败，继续等待下一条消息"),
+            "{server}"
+        );
+    }
+}
+
 #[test]
 fn a_taken_port_is_explained_in_one_line() {
     assert_taken_udp_port_is_explained(SERVER);
