@@ -39,6 +39,19 @@ fn lesson_crates(root: &Path) -> Vec<String> {
     names
 }
 
+/// 能 `cargo run -p` 的 crate：crates/ 下所有有 Cargo.toml 的目录（课程程序，加上 checker 这样的工具）。
+fn runnable_crates(root: &Path) -> Vec<String> {
+    fs::read_dir(root.join("crates"))
+        .unwrap()
+        .filter_map(|entry| {
+            let path = entry.unwrap().path();
+            path.join("Cargo.toml")
+                .exists()
+                .then(|| path.file_name().unwrap().to_string_lossy().into_owned())
+        })
+        .collect()
+}
+
 fn doc_pages(root: &Path) -> Vec<PathBuf> {
     let mut pages: Vec<PathBuf> = fs::read_dir(root.join("docs"))
         .unwrap()
@@ -139,6 +152,7 @@ fn const_value(source: &str, name: &str) -> Option<String> {
 fn check(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let crates = lesson_crates(root);
+    let runnable = runnable_crates(root);
     let mut shown: BTreeSet<String> = BTreeSet::new();
     // 用 `文件：` 完整展示过的文件，写成 crates/ 之后的相对路径，比如 `tcp_server/src/main.rs`。
     let mut shown_files: BTreeSet<String> = BTreeSet::new();
@@ -205,7 +219,7 @@ fn check(root: &Path) -> Vec<String> {
                         ));
                     }
                     for name in cargo_run_targets(body) {
-                        if !crates.contains(&name) {
+                        if !runnable.contains(&name) {
                             problems.push(format!(
                                 "{}：没有叫 {name} 的程序（cargo run -p {name}）",
                                 at(*line)
@@ -232,7 +246,7 @@ fn check(root: &Path) -> Vec<String> {
                         }
                     }
                     for name in cargo_run_targets(line) {
-                        if !crates.contains(&name) {
+                        if !runnable.contains(&name) {
                             problems.push(format!(
                                 "{}：没有叫 {name} 的程序（cargo run -p {name}）",
                                 at(*number)
