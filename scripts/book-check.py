@@ -54,6 +54,8 @@ SEARCHES = [
     ("黏包", ["11-sticky-packets.html"]),
     ("程序有多快", ["benchmarks.html"]),
     ("有什么不同", ["platforms.html"]),
+    ("检查你自己的程序", ["check-your-program.html"]),
+    ("批改", ["grade-a-class.html"]),
     ("端口", ["02-what-is-a-socket.html", "06-reuse-address.html"]),
     ("超时", ["05-tcp.html", "11-sticky-packets.html"]),
     ("地址已被占用", ["06-reuse-address.html"]),
@@ -335,10 +337,15 @@ def main():
     pages = re.findall(r"\]\(([^)]+)\.md\)", (ROOT / "docs" / "SUMMARY.md").read_text(encoding="utf-8"))
     pages = ["html/" + ("index" if p == "README" else p) for p in pages]
     covered = covered_chars()
+    problems = []
+    # 每一页都要有一个中文主题词在 SEARCHES 里：新加的页面不会悄悄地搜不到。
+    for page in pages:
+        name = page[len("html/"):] + ".html"
+        if not any(re.search(r"[\u4e00-\u9fff]", term) and name in wanted for term, wanted in SEARCHES):
+            problems.append(f"{name}：SEARCHES 里没有能找到这一页的中文词，请加一个")
     SHOTS.mkdir(parents=True, exist_ok=True)
     server = serve(BOOK)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    problems = []
     browser = Browser()
     try:
         links = {}
