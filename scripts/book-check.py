@@ -4,10 +4,12 @@
 构建 docs/，用 Python 自带的 http.server 在 127.0.0.1 上提供网页，然后通过 DevTools 协议
 （--remote-debugging-pipe，不需要任何第三方库）驱动 Debian 的 chromium 无头运行。每一页、每种宽度下，
 下面任何一条不满足就失败：
-  - 正文里没有元素比正文栏宽（表格不许横向滚动，1280 px 下 ```text 图也不许）；
+  - 正文里没有元素比正文栏宽（表格不许横向滚动，1280 px 下画着框线的 ```text 图也不许），
+    表格的格子没有被挤成一条；
   - ```text 图里对齐的字符（框线、箭头、两个以上空格后的一列）和按等宽网格算出的位置相差不到一列；
   - 本页的链接都指向存在的页面、文件和锚点；
-  - 页面上每个字符都有已安装的字体能显示（用 fontconfig 的 fc-list 查）。
+  - 页面上每个字符都有已安装的字体能显示（用 fontconfig 的 fc-list 查）；
+  - 代码块上没有 ▶ 运行按钮，侧栏不给章节再编一次号。
 另外，SEARCHES 里每个词在搜索结果前三条里找到它所在的页面。
 每页两种宽度的截图存到 target/book-shots/，给人看一眼。
 
@@ -309,6 +311,11 @@ PAGE_PROBE = r"""
     if (worst >= 1) drifts.push(`偏了 ${worst.toFixed(1)} 列：${where}`);
   }
 
+  // 课程的程序要开端口、要联网，在线 playground 跑不了：代码块上不许有 ▶ 运行按钮。
+  if (main.querySelector('.play-button')) wide.push('代码块上有 ▶ 运行按钮（book.toml 里 playground.runnable 应为 false）');
+  // 页名自己带着编号（"05 …"），侧栏不再加 mdBook 的 "6."。
+  const label = document.querySelector('.sidebar .chapter li a strong');
+  if (label) wide.push(`侧栏给章节又编了一次号（${label.textContent}），book.toml 里 no-section-label 应为 true`);
   const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
   const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
   return {wide, drifts, links, ids, text: document.body.innerText};
