@@ -325,8 +325,8 @@ PAGE_PROBE = r"""
 SEARCH_PROBE = r"""
 (async () => {
   for (let i = 0; i < 100; i++) {
-    const items = document.querySelectorAll('#searchresults li a');
-    const header = document.querySelector('#searchresults-header');
+    const items = document.querySelectorAll('#searchresults li a, #mdbook-searchresults li a');
+    const header = document.querySelector('#searchresults-header, #mdbook-searchresults-header');
     if (items.length || (header && header.textContent.trim())) {
       return [...items].map(a => a.getAttribute('href').split('#')[0].split('?')[0]);
     }

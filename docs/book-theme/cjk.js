@@ -125,11 +125,16 @@
     return span;
   }
 
+  // mdBook 0.5 给这些元素的 id 加了 mdbook- 前缀；两种都认。
+  function byId(name) {
+    return document.getElementById('mdbook-' + name) || document.getElementById(name);
+  }
+
   var observer = null;
   function renderCjk() {
-    var bar = document.getElementById('searchbar');
-    var list = document.getElementById('searchresults');
-    var header = document.getElementById('searchresults-header');
+    var bar = byId('searchbar');
+    var list = byId('searchresults');
+    var header = byId('searchresults-header');
     if (!bar || !list || !header) return;
     var query = bar.value.trim();
     if (!HAN.test(query)) return;
@@ -156,8 +161,8 @@
   }
 
   function hookSearch() {
-    var list = document.getElementById('searchresults');
-    var header = document.getElementById('searchresults-header');
+    var list = byId('searchresults');
+    var header = byId('searchresults-header');
     if (!list || !header) return;
     // mdBook 每次搜完都会改写结果列表和标题；改写之后，如果查询里有汉字，换成我们的结果。
     observer = new MutationObserver(function () { renderCjk(); });
