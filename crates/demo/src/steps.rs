@@ -55,6 +55,8 @@ pub struct Step {
     pub labels: [&'static str; 2],
     /// 左边和右边的程序（只有一个程序的步骤，右边是空字符串）。
     pub programs: [&'static str; 2],
+    /// --python 时两边各自换成 scripts/python/ 里的哪个程序；空的表示这一步没有 Python 版。
+    pub python_programs: [&'static str; 2],
     pub watch: &'static [&'static str],
     pub acts: &'static [Act],
     /// 脚本代打的输入：左边、右边各自的行，每看到一个提示符打一行；打完了就是 Ctrl-D（输入结束）。
@@ -82,6 +84,7 @@ pub const STEPS: &[Step] = &[
         title: "不用网络：两个程序通过一个文件传消息",
         labels: ["读的一方", "写的一方"],
         programs: ["file_reader", "file_writer"],
+        python_programs: ["", ""],
         watch: &[
             "file_writer 把一条消息写进文件就退出；file_reader 打开同一个文件，读出来打印。",
             "先读后写：文件还不存在，读的一方只能报错退出，它没法知道消息什么时候写好。",
@@ -99,7 +102,9 @@ pub const STEPS: &[Step] = &[
             Launch(Right, &["{dir}/message.txt"]),
             Exit(Right, 0),
             Exit(Left, 0),
-            Note("读到的和写的是同一条消息。后面的套接字不用轮询：数据一到，等着的 recv 就返回了。"),
+            Note(
+                "读到的和写的是同一条消息。后面的套接字不用轮询：数据一到，等着的 recv 就返回了。",
+            ),
         ],
         input: [&[], &[]],
         proof: &[
@@ -121,6 +126,7 @@ pub const STEPS: &[Step] = &[
         title: "AF_UNIX：用文件路径当地址的套接字",
         labels: ["服务端", "客户端"],
         programs: ["unix_server", "unix_client"],
+        python_programs: ["", ""],
         watch: &[
             "和 TCP 一样先启动服务端，只是地址不是 IP 和端口，而是一个文件路径（放在私有临时目录里）。",
             "服务端运行时，ls -l 看得到这个文件，第一个字母 s 表示套接字文件；数据并不经过磁盘。",
@@ -161,6 +167,7 @@ pub const STEPS: &[Step] = &[
         title: "量一量：TCP 和 UDP，谁可靠、谁快",
         labels: ["程序", "空闲"],
         programs: ["tcp_vs_udp", ""],
+        python_programs: ["", ""],
         watch: &[
             "课程说 TCP 可靠但慢、UDP 快但不可靠。这个程序自己扮演两端，在 127.0.0.1 上量 1 秒。",
             "一问一答的往返都只要几十微秒；尽快发数据时，TCP 全部送达，UDP 来不及收的就丢了。",
@@ -179,6 +186,7 @@ pub const STEPS: &[Step] = &[
         title: "TCP：先启动服务端，再启动客户端",
         labels: ["服务端", "客户端"],
         programs: ["tcp_server", "tcp_client"],
+        python_programs: ["tcp_server_reuse", "tcp_client"],
         watch: &[
             "服务端先启动，停在 accept 上等人来连：TCP 要先有人在端口上监听，客户端才连得上。",
             "客户端发 hello!，服务端打印收到的字节，回一句 hi，客户端打印回复。",
@@ -207,6 +215,7 @@ pub const STEPS: &[Step] = &[
         title: "重启服务端：Address already in use 和 SO_REUSEADDR",
         labels: ["服务端", "客户端"],
         programs: ["tcp_server_reuse", "tcp_client"],
+        python_programs: ["", ""],
         watch: &[
             "服务端先关闭连接，它那头的连接要在 TIME_WAIT 里停一阵（Linux 上约 60 秒），端口还被占着。",
             "这时加 --no-reuse（bind 前不设 SO_REUSEADDR）马上重启：bind 失败，Address already in use。",
@@ -242,6 +251,7 @@ pub const STEPS: &[Step] = &[
         title: "UDP：不用连接，直接收发数据报",
         labels: ["服务端", "客户端"],
         programs: ["udp_server", "udp_client"],
+        python_programs: ["udp_server", "udp_client"],
         watch: &[
             "UDP 没有 listen 和 accept：服务端 bind 好端口，就能直接收数据报。",
             "客户端不用先建立连接，直接把 hello 发到 127.0.0.1:9000；服务端打印它和来处，用 sendto 回 hi。",
@@ -270,6 +280,7 @@ pub const STEPS: &[Step] = &[
         title: "仿 QQ 聊天（UDP）：你一句，我一句",
         labels: ["服务端", "客户端"],
         programs: ["qq_server", "qq_client"],
+        python_programs: ["qq_server", "qq_client"],
         watch: &[
             "客户端先选聊天对象（课程里的几个名字都指向 127.0.0.1:8081），再输入消息。",
             "服务端显示消息从哪儿来，等人输入回复；客户端收到回复后接着聊，输入 q 结束和他的聊天。",
@@ -310,6 +321,7 @@ pub const STEPS: &[Step] = &[
         title: "时间服务器（UDP）：按客户端给的格式报时",
         labels: ["服务端", "客户端"],
         programs: ["time_server", "time_client"],
+        python_programs: ["time_server", "time_client"],
         watch: &[
             "客户端输入 strftime 格式，比如 %Y %m %d；服务端按这个格式写出当前时间发回来。",
             "直接回车会发出一个空数据报，服务端就用默认格式 %Y-%m-%d %X。",
@@ -330,7 +342,11 @@ pub const STEPS: &[Step] = &[
             (Right, "⌨ Ctrl-D"),
             (Right, "退出码 0"),
         ],
-        python_proof: &[(Left, "127.0.0.1:9000"), (Right, "⌨ %Y %m %d"), (Right, "退出码 0")],
+        python_proof: &[
+            (Left, "127.0.0.1:9000"),
+            (Right, "⌨ %Y %m %d"),
+            (Right, "退出码 0"),
+        ],
         ports: &[(9000, Proto::Udp)],
         live_hint: "试试 %Y %m %d、%H:%M:%S，或者直接回车（默认格式）；客户端那边按 Ctrl-D 结束。",
         table_as_list: false,
@@ -340,6 +356,7 @@ pub const STEPS: &[Step] = &[
         title: "socket() 的参数：family、type、proto、fileno",
         labels: ["程序", "空闲"],
         programs: ["socket_params", ""],
+        python_programs: ["", ""],
         watch: &[
             "课程把 socket.socket(family, type, proto, fileno) 的参数列了一遍；这里每种各建一个，再问内核。",
             "proto 和 type 对不上时创建失败；原始套接字（SOCK_RAW）要特权，普通用户那一行是失败的。",
@@ -358,6 +375,7 @@ pub const STEPS: &[Step] = &[
         title: "黏包：TCP 是字节流，不记消息的边界",
         labels: ["服务端", "客户端"],
         programs: ["sticky_server", "sticky_client"],
+        python_programs: ["", ""],
         watch: &[
             "客户端用 6 次 send 发出 5 条短消息和 1 条 3000 字节的长消息，每次 send 都是完整的一条。",
             "服务端先忙半秒不去读，再每次最多 recv 1024 字节：短消息黏成一团，长消息被拆成几段。",
@@ -391,6 +409,7 @@ pub const STEPS: &[Step] = &[
         title: "解决黏包：每条消息前面加上长度报头",
         labels: ["服务端", "客户端"],
         programs: ["framed_server", "framed_client"],
+        python_programs: ["", ""],
         watch: &[
             "发的还是那 6 条消息，只是每条前面多了 4 字节的报头，写明正文有多少字节。",
             "服务端先读满 4 字节的报头，再按报头里的长度读满正文：每条消息都完整地一条一条出来。",
