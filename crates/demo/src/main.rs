@@ -1069,7 +1069,18 @@ impl Demo {
     fn run_step(&mut self, step: &Step) -> Result<(), Stop> {
         self.table_as_list = step.table_as_list;
         let result = (|| {
-            for (cast, proof, title) in self.casts(step) {
+            for (round, (cast, proof, title)) in self.casts(step).into_iter().enumerate() {
+                // --python 的两种搭配之间也停一下：第一种的输出不会被第二种挤出屏幕。
+                if round > 0 {
+                    match self.pause("回车 换一个方向") {
+                        Ok(Nav::Quit) => return Err(Stop::Quit),
+                        Err(stop) => return Err(stop),
+                        Ok(_) => {}
+                    }
+                    if self.paced {
+                        print!("\x1b[J");
+                    }
+                }
                 if !title.is_empty() {
                     self.say(&format!("▶▶ {title}"));
                 }
@@ -1192,7 +1203,12 @@ impl Demo {
             print!("\x1b[r\x1b[2J\x1b[H");
         }
         let title = self.paint("1;36", &format!("━━ 第 {number} 步　{} ━━", step.title));
-        self.emit(&format!("\n{title}"));
+        // 投影时屏幕只有 30 行左右，标题就从第一行开始；不停顿时和上一步之间空一行。
+        if self.paced {
+            self.emit(&title);
+        } else {
+            self.emit(&format!("\n{title}"));
+        }
         self.emit("看点：");
         for point in step.watch {
             self.emit(&format!("  • {point}"));
@@ -1214,7 +1230,7 @@ impl Demo {
         };
         let cols = usize::from(cols.max(20));
         let rows_of = |text: &str| text.chars().map(width).sum::<usize>().max(1).div_ceil(cols);
-        let mut used = 2
+        let mut used = 1
             + 1
             + step
                 .watch
@@ -1370,7 +1386,8 @@ impl Demo {
         let last = closing_line();
         self.emit(&last);
         if self.paced {
-            print!("\x1b[r");
+            // 取消滚动区域会把光标送回左上角：先记下光标位置，取消后再回到那里，shell 的提示符接在最后一行后面。
+            print!("\x1b7\x1b[r\x1b8");
             let _ = std::io::stdout().flush();
             let _ = crossterm::terminal::disable_raw_mode();
         }
