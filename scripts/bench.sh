@@ -9,6 +9,8 @@
 #      量每秒请求数，再从 /proc/<进程号>/stat 读服务端用掉的 CPU 时间，算出每个请求花了多少。
 #      三个服务端轮流跑几轮：每一轮里拿 Rust 和 Python 跟同一轮的地板比出倍数，再取各轮倍数的中位数——
 #      机器忽忙忽闲时，同一轮里的三者受的影响差不多，倍数比单独的速度稳得多。
+#      Rust 对 Python 也这样按轮相比，并和 time_server 要守住的下限对照：速度至少是 Python 的 1.5 倍，
+#      每个请求的 CPU 时间至多是 Python 的 0.75 倍。
 #      有 taskset 又至少两个核时，服务端固定在 1 号核、负载客户端固定在 0 号核：不然调度器有时把两者
 #      放在同一个核上、有时分开，同一个程序两次量出来能差两成。
 #   3. 启动到就绪：从启动服务端到它打印出第一行（就绪行）要多久，Rust 对 Python。
@@ -31,6 +33,9 @@ WINDOW=8
 READY_RUNS=15
 # 浸泡时每个循环服务端挨多少个数据报。
 SOAK=10000
+# time_server 对课程写法的 Python 时间服务器要守住的下限：速度至少这么多倍，每个请求的 CPU 时间至多这么多倍。
+FLOOR_RATE_VS_PYTHON=1.5
+FLOOR_CPU_VS_PYTHON=0.75
 PAGE=docs/benchmarks.md
 BEGIN_MARK='<!-- 以下由 scripts/bench.sh 生成，重新运行它会整段替换 -->'
 END_MARK='<!-- 生成结束 -->'
@@ -141,6 +146,7 @@ measure() {
 step "UDP 请求速度：${ROUNDS} 轮，每轮每个服务端 ${SECONDS_PER_RUN} 秒，窗口 ${WINDOW}"
 : >"$WORK/rates"
 : >"$WORK/ratios"
+: >"$WORK/vs_python"
 for round in $(seq "$ROUNDS"); do
   for server in echo rust python; do
     case "$server" in
@@ -154,6 +160,11 @@ for round in $(seq "$ROUNDS"); do
       echo) echo_rate=$(field rate "$line"); echo_cpu=$(field cpu_us_per_request "$line") ;;
       *) echo "$server $(divide "$(field rate "$line")" "$echo_rate") $(divide "$(field cpu_us_per_request "$line")" "$echo_cpu")" >>"$WORK/ratios" ;;
     esac
+    # 同一轮里 Rust 对 Python：速度之比、每个请求 CPU 时间之比。
+    case "$server" in
+      rust) rust_rate=$(field rate "$line"); rust_cpu=$(field cpu_us_per_request "$line") ;;
+      python) echo "$(divide "$rust_rate" "$(field rate "$line")") $(divide "$rust_cpu" "$(field cpu_us_per_request "$line")")" >>"$WORK/vs_python" ;;
+    esac
   done
 done
 rate_of() { awk -v s="$1" '$1 == s { print $2 }' "$WORK/rates" | median; }
@@ -164,6 +175,13 @@ cpu_ratio_of() { awk -v s="$1" '$1 == s { print $3 }' "$WORK/ratios" | median | 
 # 各轮倍数里最差的一轮，让读表的人看到波动有多大。
 worst_rate_ratio_of() { awk -v s="$1" '$1 == s { print $2 }' "$WORK/ratios" | sort -g | head -1 | xargs printf '%.2f'; }
 worst_cpu_ratio_of() { awk -v s="$1" '$1 == s { print $3 }' "$WORK/ratios" | sort -g | tail -1 | xargs printf '%.2f'; }
+# Rust 对 Python 的倍数：各轮的中位数和最差的一轮（速度取最小，CPU 取最大）。
+VS_PYTHON_RATE=$(awk '{ print $1 }' "$WORK/vs_python" | median | xargs printf '%.2f')
+VS_PYTHON_CPU=$(awk '{ print $2 }' "$WORK/vs_python" | median | xargs printf '%.2f')
+VS_PYTHON_RATE_WORST=$(awk '{ print $1 }' "$WORK/vs_python" | sort -g | head -1 | xargs printf '%.2f')
+VS_PYTHON_CPU_WORST=$(awk '{ print $2 }' "$WORK/vs_python" | sort -g | tail -1 | xargs printf '%.2f')
+# 中位数守住下限了吗。
+verdict() { awk -v v="$1" -v limit="$2" -v dir="$3" 'BEGIN { ok = dir == "min" ? v >= limit : v <= limit; print ok ? "守住了" : "**没有守住**" }'; }
 # 服务端忙的时间占比：回声服务端几乎一直在忙（接近 1）才说明 CPU 没被别的程序占着。
 BUSY=$(awk '$1 == "echo" { print $4 }' "$WORK/rates" | median)
 
@@ -229,6 +247,13 @@ TABLE="$WORK/table.md"
   udp_row "地板：只收发的 Rust 回声服务端" echo
   udp_row "Rust \`time_server\`" rust
   udp_row "课程写法的 Python 时间服务器" python
+  echo
+  echo "Rust \`time_server\` 和课程写法的 Python 时间服务器直接相比（同样按轮相比、取中位数，括号里是最差的那一轮）："
+  echo
+  echo "| Rust 对 Python | 倍数 | 要守住的下限 | 结果 |"
+  echo "|---|---|---|---|"
+  echo "| 每秒请求数 | ${VS_PYTHON_RATE}x（最差 ${VS_PYTHON_RATE_WORST}x） | 至少 ${FLOOR_RATE_VS_PYTHON}x | $(verdict "$VS_PYTHON_RATE" "$FLOOR_RATE_VS_PYTHON" min) |"
+  echo "| 每个请求的 CPU 时间 | ${VS_PYTHON_CPU}x（最差 ${VS_PYTHON_CPU_WORST}x） | 至多 ${FLOOR_CPU_VS_PYTHON}x | $(verdict "$VS_PYTHON_CPU" "$FLOOR_CPU_VS_PYTHON" max) |"
   if awk -v b="$BUSY" 'BEGIN { exit !(b < 0.9) }'; then
     echo
     echo "注意：量的时候回声服务端只有 $BUSY 的时间在忙，机器上还有别的程序在抢 CPU，这几行数字偏低，最好等机器闲下来再量一次。"

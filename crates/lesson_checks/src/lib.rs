@@ -246,6 +246,20 @@ impl Running {
         text
     }
 
+    /// 等 stderr 里出现第 `count` 个 `needle`。
+    pub fn wait_stderr_count(&self, needle: &str, count: usize) -> String {
+        let (text, found) = self.stderr.wait_until(Instant::now() + PATIENCE, |t| {
+            t.matches(needle).count() >= count
+        });
+        assert!(
+            found,
+            "{} 的 stderr 里没等到第 {count} 个 {needle:?}\n{}",
+            self.name,
+            self.report("")
+        );
+        text
+    }
+
     /// 第一行 stdout（就绪行），不含换行符。
     pub fn first_line(&self) -> String {
         let text = self.wait_stdout("\n");

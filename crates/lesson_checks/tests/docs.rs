@@ -507,7 +507,7 @@ fn the_book_summary_lists_every_page_and_nothing_else() {
     );
 }
 
-/// 复制一份仓库的 docs/、README.md 和每个 main.rs 到临时目录。
+/// 复制一份仓库的 docs/、README.md、scripts/ 和 crates/ 到临时目录。
 fn scratch_copy(tag: &str) -> PathBuf {
     let root = repo_root();
     let scratch = std::env::temp_dir().join(format!("docs-drift-{tag}-{}", std::process::id()));
@@ -517,6 +517,8 @@ fn scratch_copy(tag: &str) -> PathBuf {
         fs::copy(&page, scratch.join("docs").join(name_of(&page))).unwrap();
     }
     fs::copy(root.join("README.md"), scratch.join("README.md")).unwrap();
+    // 页面和 README 也链接到 scripts/ 里的脚本和 Python 程序。
+    copy_tree(&root.join("scripts"), &scratch.join("scripts"));
     for entry in fs::read_dir(root.join("crates")).unwrap() {
         let path = entry.unwrap().path();
         let relative = path.strip_prefix(&root).unwrap().to_path_buf();

@@ -185,6 +185,11 @@ fn exchange_failure(addr: SocketAddr, e: io::Error) -> Failure {
              也可能数据报在路上丢了（UDP 不保证送达）。",
             REPLY_TIMEOUT.as_secs()
         ),
+        // Windows 的 WSAEMSGSIZE（10040）：回复比缓冲区长，Windows 不截断，而是让这次接收报错。
+        _ if e.raw_os_error() == Some(10040) => format!(
+            "对方的回复超过了 {BUFFER_SIZE} 字节，Windows 不会像 Linux、macOS 那样截断，\
+             而是把它当作错误整条丢掉了。（{e}）"
+        ),
         _ => format!("和 {addr} 收发消息失败：{e}"),
     })
 }

@@ -48,7 +48,7 @@ fn serve(addr: SocketAddr) -> Result<(), Failure> {
             Ok(received) => received,
             // 一次收失败不让服务端退出（Windows 上常见的 ConnectionReset 说的是上一位已经走了）。
             Err(e) => {
-                eprintln!("接收消息失败，继续等待下一条消息。（{e}）");
+                eprintln!("{}", receive_failure(e));
                 continue;
             }
         };
@@ -165,6 +165,19 @@ fn resolve(text: &str) -> Result<SocketAddr, Failure> {
 }
 
 /// 把 bind 失败的原因翻译成学生能照着做的一句话。
+/// 收消息失败时说一句，服务端接着等。Windows 上超过缓冲区的数据报不截断，而是变成 WSAEMSGSIZE（10040）错误：
+/// 整条消息连同寄件人的地址一起丢了，没法回复。
+fn receive_failure(e: io::Error) -> String {
+    if e.raw_os_error() == Some(10040) {
+        format!(
+            "收到一条超过 {BUFFER_SIZE} 字节的消息：Windows 不截断，而是把它当作错误整条丢掉，\
+             寄件人的地址也没有了，没法回复。继续等待下一条消息。（{e}）"
+        )
+    } else {
+        format!("接收消息失败，继续等待下一条消息。（{e}）")
+    }
+}
+
 fn bind_failure(addr: SocketAddr, e: io::Error) -> Failure {
     Failure(match e.kind() {
         ErrorKind::AddrInUse => format!(

@@ -176,13 +176,21 @@ fn a_protocol_that_does_not_match_the_type_is_refused() {
 
 /// 这个进程有没有 CAP_NET_RAW（能不能建原始套接字）。Linux 上从 /proc/self/status 的 CapEff 读：
 /// 第 13 位就是 CAP_NET_RAW。只看 Uid 不够准：容器里的 root 可能被拿掉了这个权限。
-/// 子进程（被测的程序）继承同样的权限。读不到（不是 Linux）时返回 None。
+/// 子进程（被测的程序）继承同样的权限。读不到时返回 None。
+/// 只在 Linux 上读：别的系统没有这个文件（Windows 版在 Wine 里运行时，Wine 会把 Linux 的 /proc 递过来，
+/// 说的却是 Linux 的权限，不是 Windows 的），那里返回 None，两种结果都接受。
+#[cfg(target_os = "linux")]
 fn has_cap_net_raw() -> Option<bool> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|line| line.starts_with("CapEff:"))?;
     let bits = u64::from_str_radix(line["CapEff:".len()..].trim(), 16).ok()?;
     const CAP_NET_RAW: u32 = 13;
     Some(bits & (1 << CAP_NET_RAW) != 0)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn has_cap_net_raw() -> Option<bool> {
+    None
 }
 
 const RAW_PYTHON: &str = "socket.socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)";

@@ -87,8 +87,6 @@ fn readiness_line_says_whether_reuse_is_on_and_ends_with_the_real_port() {
 
 /// 跑一轮：服务端先关闭连接，然后正常退出，返回它用过的地址。
 /// 服务端那一头的这条连接此刻正处于 TIME_WAIT，占着这个端口。
-/// （只有 Unix 上的测试用它：Windows 不会因为 TIME_WAIT 拒绝新的监听套接字。）
-#[cfg(unix)]
 fn run_once_leaving_time_wait(args: &[&str]) -> SocketAddr {
     let server = start(SERVER, args);
     let addr = server.ready_addr();
@@ -154,7 +152,43 @@ fn on_linux_a_time_wait_left_without_reuse_blocks_even_a_reusing_restart() {
     assert_friendly_failure(&refused);
 }
 
-/// SO_REUSEADDR 不能让两个程序同时监听同一个端口（Windows 上这个选项含义不同，不测）。
+/// Windows：不设任何选项的 bind 不会被 TIME_WAIT 挡住，课程里的 Address already in use 在这里重现不了
+/// （docs/platforms.md）。--no-reuse 马上在同一个端口上重启，照常做完一轮。
+#[cfg(windows)]
+#[test]
+fn on_windows_time_wait_does_not_block_a_plain_restart() {
+    let addr = run_once_leaving_time_wait(&["127.0.0.1:0"]);
+    let port = addr.to_string();
+    let restarted = start(SERVER, &["--no-reuse", port.as_str()]);
+    assert_eq!(restarted.ready_addr(), addr);
+    assert_eq!(talk(addr, b"hello!"), b"hi");
+    let restarted = restarted.finish();
+    assert_eq!(restarted.code(), Some(0), "{restarted}");
+}
+
+/// Windows：SO_REUSEADDR 的意思不一样，设了它就能绑定别的程序正在监听的端口（docs/platforms.md）。
+/// 不设（--no-reuse）才像别的系统那样报端口被占用。
+#[cfg(windows)]
+#[test]
+fn on_windows_reuse_binds_even_a_port_someone_is_listening_on() {
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = holder.local_addr().unwrap();
+    let server = start(SERVER, &[taken.to_string().as_str()]);
+    assert_eq!(server.ready_addr(), taken);
+    assert!(
+        server.first_line().contains("SO_REUSEADDR 已开启"),
+        "{}",
+        server.first_line()
+    );
+    server.kill();
+
+    let server = start(SERVER, &["--no-reuse", taken.to_string().as_str()]).finish();
+    assert_eq!(server.code(), Some(1), "{server}");
+    assert!(server.stderr.contains("端口被占用"), "{server}");
+    assert_friendly_failure(&server);
+}
+
+/// SO_REUSEADDR 不能让两个程序同时监听同一个端口（Windows 上这个选项含义不同，见上一个测试）。
 #[cfg(unix)]
 #[test]
 fn a_port_someone_is_listening_on_stays_taken_even_with_reuse() {

@@ -82,9 +82,11 @@ fn no_server_says_start_one_first_at_once() {
     assert!(client.stderr.contains(&addr), "{client}");
     assert!(client.stderr.contains("没有程序在接收 UDP"), "{client}");
     assert!(
-        client.stderr.contains("cargo run -p udp_server"),
+        client.stderr.contains("请先在另一个终端启动 UDP 服务端"),
         "{client}"
     );
+    // 复制到别的项目里也照做得到：不提本仓库的 cargo run -p。
+    assert!(!client.stderr.contains("cargo run -p"), "{client}");
     assert_eq!(client.stderr.lines().count(), 1, "{client}");
     assert_friendly_failure(&client);
 }
@@ -155,7 +157,7 @@ fn bad_arguments_exit_2_with_usage() {
         "udp_client",
         &[
             &["9000"],
-            &["localhost:9000"],
+            &["localhost"],
             &["127.0.0.1:9000", "extra"],
             &["::1:9000"],
         ],
@@ -176,4 +178,77 @@ fn a_closed_stdout_stops_the_client_with_one_line_instead_of_a_panic() {
     assert_stopped_because_stdout_closed(status, &stderr);
     // 那一行写在寄出之后：hello 已经寄到了。
     assert_eq!(receive(&socket).0, b"hello");
+}
+
+#[test]
+fn reaches_a_server_given_by_host_name() {
+    let server = python(python_peer("udp_server.py"), &["127.0.0.1:0"]);
+    let port = server.ready_addr().port();
+    let client = start(CLIENT, &[format!("localhost:{port}")]).finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    // 名字解析成了回环地址：回复的来处就是服务端真正绑定的地址。
+    assert!(
+        client
+            .stdout
+            .contains(&format!("收到来自 127.0.0.1:{port} 的回复：hi\n")),
+        "{client}"
+    );
+}
+
+#[test]
+fn a_name_that_does_not_resolve_gets_its_own_line() {
+    let client = start(CLIENT, &["nosuch.invalid:1"]).finish();
+    assert_eq!(client.code(), Some(2), "{client}");
+    assert_eq!(
+        client.stderr.lines().next(),
+        Some(
+            "无法解析地址「nosuch.invalid:1」：找不到这个主机名。请检查拼写，或者直接写 IP，比如 127.0.0.1:9000。"
+        ),
+        "{client}"
+    );
+    // 第二行是用法，没有别的；什么也没寄出去。
+    assert_eq!(client.stderr.lines().count(), 2, "{client}");
+    assert!(client.stdout.is_empty(), "{client}");
+    assert_friendly_failure(&client);
+}
+
+#[test]
+fn the_usage_names_the_program_as_it_was_run() {
+    // 复制进 cargo new 出来的项目，程序就叫 my_client 了：用法里要说它的真名。
+    let dir = std::env::temp_dir().join(format!("udp-client-copy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join(format!("my_client{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(CLIENT, &copy).unwrap();
+    let help = start(&copy, &["--help"]).finish();
+    let bad = start(&copy, &["9000"]).finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(help.stdout.starts_with("用法：my_client "), "{help}");
+    assert!(bad.stderr.contains("用法：my_client "), "{bad}");
+    assert_eq!(bad.code(), Some(2), "{bad}");
+}
+
+// ---------------------------------------------------------------- 最小版本
+
+#[test]
+fn the_minimal_version_talks_to_the_lessons_python_server() {
+    let server = python(python_peer("udp_server.py"), &["127.0.0.1:0"]);
+    let addr = server.ready_addr().to_string();
+    let client = start(example_binary("udp_client_minimal"), &[addr.as_str()]).finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert_eq!(client.stdout, format!("hi {addr}\n"), "{client}");
+    let server = server.finish();
+    assert!(server.stdout.contains("\nb'hello'\n"), "{server}");
+}
+
+#[test]
+fn the_minimal_version_takes_a_host_name() {
+    let server = python(python_peer("udp_server.py"), &["127.0.0.1:0"]);
+    let port = server.ready_addr().port();
+    let client = start(
+        example_binary("udp_client_minimal"),
+        &[format!("localhost:{port}")],
+    )
+    .finish();
+    assert_eq!(client.code(), Some(0), "{client}");
+    assert_eq!(client.stdout, format!("hi 127.0.0.1:{port}\n"), "{client}");
 }

@@ -127,6 +127,9 @@ fn an_empty_datagram_is_a_message_and_gets_hi() {
     );
 }
 
+/// Linux、macOS：比 1024 字节长的数据报被截断，多出来的部分丢掉，和 Python 的 recvfrom(1024) 一样。
+/// Windows 不这样做，见下一个测试和 docs/platforms.md。
+#[cfg(not(windows))]
 #[test]
 fn a_datagram_longer_than_1024_bytes_is_cut_and_the_rest_is_lost() {
     let mut datagram = vec![b'a'; 1024];
@@ -137,6 +140,30 @@ fn a_datagram_longer_than_1024_bytes_is_cut_and_the_rest_is_lost() {
     let shown = format!("的 1024 字节：{}\n", "a".repeat(1024));
     assert!(server.stdout.contains(&shown), "{server}");
     assert!(!server.stdout.contains('z'), "{server}");
+}
+
+/// Windows：recv_from 遇到比缓冲区长的数据报不截断，而是报 WSAEMSGSIZE（10040），整个数据报连同
+/// 寄件人的地址一起丢掉。服务端说一句，接着等；下一个正常的数据报照常换来 hi。
+#[cfg(windows)]
+#[test]
+fn a_datagram_longer_than_1024_bytes_is_dropped_with_one_line_on_windows() {
+    let server = start(SERVER, &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut datagram = vec![b'a'; 1024];
+    datagram.extend_from_slice(&[b'z'; 976]);
+    peer.send_to(&datagram, addr).unwrap();
+    server.wait_stderr("收到一个超过 1024 字节的数据报");
+    peer.send_to(b"hello", addr).unwrap();
+    let mut buffer = [0u8; 64];
+    let (n, _) = peer.recv_from(&mut buffer).unwrap();
+    assert_eq!(&buffer[..n], b"hi");
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(server.stdout.contains("的 5 字节：hello\n"), "{server}");
+    assert!(!server.stdout.contains("aaaa"), "{server}");
+    assert_eq!(server.stderr.lines().count(), 1, "{server}");
 }
 
 #[test]
@@ -155,7 +182,14 @@ fn hostile_bytes_are_printed_escaped_never_raw() {
 
 #[test]
 fn a_taken_port_is_explained_in_one_line() {
-    assert_taken_udp_port_is_explained_within(SERVER, Duration::from_secs(10));
+    let server = assert_taken_udp_port_is_explained_within(SERVER, Duration::from_secs(10));
+    // 复制到别的项目里也照做得到：说的是加什么参数，而不是本仓库的 cargo run -p。
+    assert!(
+        server
+            .stderr
+            .contains("在运行命令的末尾加上地址参数 127.0.0.1:0"),
+        "{server}"
+    );
 }
 
 #[test]
@@ -194,4 +228,106 @@ fn a_closed_stdout_stops_the_server_with_one_line_instead_of_a_panic() {
         peer.send_to(b"hello", addr).unwrap();
     });
     assert_stopped_because_stdout_closed(status, &stderr);
+}
+
+#[test]
+fn a_host_name_works_like_in_python() {
+    let server = start(SERVER, &["localhost:0"]);
+    let addr = server.ready_addr();
+    assert!(addr.ip().is_loopback(), "{addr}");
+    let client = python(python_peer("udp_client.py"), &[addr.to_string()]).finish();
+    assert!(client.stdout.starts_with("hi "), "{client}");
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+}
+
+#[test]
+fn a_name_that_does_not_resolve_gets_its_own_line() {
+    let run = start(SERVER, &["nosuch.invalid:1"]).finish();
+    assert_eq!(run.code(), Some(2), "{run}");
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(
+            "无法解析地址「nosuch.invalid:1」：找不到这个主机名。请检查拼写，或者直接写 IP，比如 127.0.0.1:9000。"
+        ),
+        "{run}"
+    );
+    // 第二行是用法，没有别的。
+    assert_eq!(run.stderr.lines().count(), 2, "{run}");
+    assert_friendly_failure(&run);
+}
+
+#[test]
+fn no_message_names_this_workspaces_crates() {
+    // 复制进 cargo new 出来的项目，程序就叫 my_server 了：用法里要说它的真名，任何话都不能提 cargo run -p。
+    let dir = std::env::temp_dir().join(format!("udp-server-copy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join(format!("my_server{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(SERVER, &copy).unwrap();
+    let holder = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let taken = holder.local_addr().unwrap().to_string();
+    let runs: Vec<Finished> = [&["--help"][..], &["9000"], &["nosuch.invalid:1"], &[&taken]]
+        .iter()
+        .map(|args| start(&copy, args).finish())
+        .collect();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(runs[0].stdout.contains("用法：my_server "), "{}", runs[0]);
+    assert!(runs[1].stderr.contains("用法：my_server "), "{}", runs[1]);
+    for run in &runs {
+        assert!(!run.stdout.contains("cargo run -p"), "{run}");
+        assert!(!run.stderr.contains("cargo run -p"), "{run}");
+    }
+}
+
+// ---------------------------------------------------------------- 最小版本和练习
+
+#[test]
+fn the_minimal_version_gives_the_lessons_python_client_hi() {
+    let server = start(example_binary("udp_server_minimal"), &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    let client = python(python_peer("udp_client.py"), &[addr.to_string()]).finish();
+    assert_eq!(
+        client.stdout,
+        format!("hi ('127.0.0.1', {})\n", addr.port()),
+        "{client}"
+    );
+    let client_port = address_at_end(&client.stderr).unwrap().port();
+    let server = server.finish();
+    assert_eq!(server.code(), Some(0), "{server}");
+    assert!(
+        server
+            .stdout
+            .ends_with(&format!("\"hello\" 来自 127.0.0.1:{client_port}\n")),
+        "{server}"
+    );
+}
+
+#[test]
+fn the_minimal_version_takes_a_host_name() {
+    let server = start(example_binary("udp_server_minimal"), &["localhost:0"]);
+    let addr = server.ready_addr();
+    assert!(addr.ip().is_loopback(), "{addr}");
+    let client = python(python_peer("udp_client.py"), &[addr.to_string()]).finish();
+    assert!(client.stdout.starts_with("hi "), "{client}");
+    assert_eq!(server.finish().code(), Some(0));
+}
+
+#[test]
+fn the_exercise_answer_says_hi_to_every_datagram_and_keeps_going() {
+    let server = start(example_binary("udp_server_exercise"), &["127.0.0.1:0"]);
+    let addr = server.ready_addr();
+    for _ in 0..3 {
+        let client = python(python_peer("udp_client.py"), &[addr.to_string()]).finish();
+        assert_eq!(
+            client.stdout,
+            format!("hi ('127.0.0.1', {})\n", addr.port()),
+            "{client}"
+        );
+    }
+    server.wait_stdout_count("\"hello\" 来自 127.0.0.1:", 3);
+    let server = server.kill();
+    // 被测试杀掉的进程没有退出码：它一直在等下一个数据报，而不是自己退出了。
+    if cfg!(unix) {
+        assert_eq!(server.code(), None, "{server}");
+    }
 }
