@@ -235,7 +235,6 @@ pub const STEPS: &[Step] = &[
         proof: &[
             (Left, "正在监听 127.0.0.1:8898"),
             (Left, "$ tcp_server_reuse --no-reuse"),
-            (Left, "Address already in use"),
             (Left, "SO_REUSEADDR 已开启）正在监听 127.0.0.1:8898"),
             (Left, "hello!"),
             (Right, "回复：hi"),
