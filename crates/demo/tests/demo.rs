@@ -4,7 +4,7 @@
 //! 都先拿到同一把锁，一个接一个地跑：同一个测试程序里的测试函数默认是并行的，两次演示同时跑会互相抢端口。
 
 use std::io::Read;
-use std::net::{TcpListener, UdpSocket};
+use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Mutex, MutexGuard, mpsc};
@@ -161,12 +161,15 @@ fn text_of<'a>(line: &'a str, label: &str) -> &'a str {
         .unwrap_or(line)
 }
 
+/// 演示结束后课程的端口上没有它留下的程序：TCP 端口上没人在监听（连不上），UDP 端口能再绑定。
+/// TCP 不用 bind 来查：别的程序（比如同一台机器上别的测试）不设 SO_REUSEADDR 留下的 TIME_WAIT 也会挡住 bind。
 fn assert_ports_free() {
-    TcpListener::bind("127.0.0.1:8898").expect("演示结束后 TCP 8898 还被占着");
+    for port in [8898, 8899, 8900] {
+        let connected = std::net::TcpStream::connect(("127.0.0.1", port));
+        assert!(connected.is_err(), "演示结束后 TCP {port} 上还有程序在监听");
+    }
     UdpSocket::bind("127.0.0.1:9000").expect("演示结束后 UDP 9000 还被占着");
     UdpSocket::bind("127.0.0.1:8081").expect("演示结束后 UDP 8081 还被占着");
-    TcpListener::bind("127.0.0.1:8899").expect("演示结束后 TCP 8899 还被占着");
-    TcpListener::bind("127.0.0.1:8900").expect("演示结束后 TCP 8900 还被占着");
 }
 
 #[test]
