@@ -232,6 +232,8 @@ struct Demo {
     cursor: usize,
     focus: Side,
     typing_shown: bool,
+    /// 程序输出那块滚动区域的第一行（标题和看点在它上面）；0 表示没有设滚动区域。
+    region_top: u16,
 }
 
 fn index(side: Side) -> usize {
@@ -377,6 +379,7 @@ impl Demo {
             cursor: 0,
             focus: Side::Right,
             typing_shown: false,
+            region_top: 0,
         }
     }
 
@@ -1077,8 +1080,8 @@ impl Demo {
                         Err(stop) => return Err(stop),
                         Ok(_) => {}
                     }
-                    if self.paced {
-                        print!("\x1b[J");
+                    if self.region_top > 0 {
+                        print!("\x1b[{};1H\x1b[J", self.region_top);
                     }
                 }
                 if !title.is_empty() {
@@ -1201,6 +1204,7 @@ impl Demo {
         if self.paced {
             // 每一步从屏幕顶上开始；标题和看点固定在上面，程序的输出只在下面滚动。
             print!("\x1b[r\x1b[2J\x1b[H");
+            self.region_top = 0;
         }
         let title = self.paint("1;36", &format!("━━ 第 {number} 步　{} ━━", step.title));
         // 投影时屏幕只有 30 行左右，标题就从第一行开始；不停顿时和上一步之间空一行。
@@ -1243,6 +1247,7 @@ impl Demo {
         let used = used as u16;
         if rows > used + 6 {
             print!("\x1b[{};{}r\x1b[{};1H\x1b[J", used + 1, rows, used + 1);
+            self.region_top = used + 1;
             let _ = std::io::stdout().flush();
         }
     }
