@@ -8,6 +8,7 @@
 //! 每个子进程的 stdout 和 stderr 各由一个线程读，读到的内容送进同一个通道，所以显示的顺序就是到达的顺序。
 //! 程序打印了一段没有换行的文字、就停下来等输入，那段文字就是它的提示符：提示符是从输出里认出来的，不是抄来的。
 
+mod split;
 mod steps;
 
 use std::collections::{BTreeSet, VecDeque};
@@ -20,6 +21,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use split::width;
 use steps::{Act, Proto, STEPS, Side, Step};
 
 /// 等程序做一件本该很快完成的事（打印就绪行、退出）最多等多久。
@@ -77,6 +79,7 @@ fn usage() -> String {
         "\n选项：\n\
          \x20 --from 步骤  从这一步开始（写名字或编号，比如 --from udp、--from 6）\n\
          \x20 --python     TCP、UDP、QQ、时间这几步的另一边换成 scripts/python/ 里的 Python 程序（两个方向各一次）\n\
+         \x20 --split      分屏：上面讲解，下面左边服务端、右边客户端（终端至少 80 列宽时好看）\n\
          \x20 --live       需要键盘输入的程序由你自己输入（Tab 切换服务端、客户端），不再由演示代打\n\
          \x20 --auto       不停顿，一口气演示完（标准输入不是终端时自动如此，CI 就这样运行）\n\
          \x20 --list       列出所有步骤和它们用到的程序\n\
@@ -94,6 +97,7 @@ struct Options {
     auto: bool,
     live: bool,
     python: bool,
+    split: bool,
     list: bool,
     help: bool,
     from: usize,
@@ -127,6 +131,7 @@ impl Options {
                 "--auto" => options.auto = true,
                 "--live" => options.live = true,
                 "--python" => options.python = true,
+                "--split" => options.split = true,
                 "--from" => {
                     let Some(value) = args.next() else {
                         return Err(
@@ -234,6 +239,10 @@ struct Demo {
     typing_shown: bool,
     /// 程序输出那块滚动区域的第一行（标题和看点在它上面）；0 表示没有设滚动区域。
     region_top: u16,
+    /// --split 时的分屏内容；None 是普通的一栏。
+    screen: Option<split::Screen>,
+    /// 正在显示标题和看点（分屏时放进最上面那块）。
+    in_header: bool,
 }
 
 fn index(side: Side) -> usize {
@@ -380,12 +389,24 @@ impl Demo {
             focus: Side::Right,
             typing_shown: false,
             region_top: 0,
+            screen: None,
+            in_header: false,
         }
     }
 
     // ───── 输出 ─────
 
     fn emit(&mut self, text: &str) {
+        if let Some(screen) = self.screen.as_mut() {
+            let target = if self.in_header {
+                &mut screen.header
+            } else {
+                &mut screen.narration
+            };
+            target.extend(text.lines().map(String::from));
+            self.redraw();
+            return;
+        }
         self.hide_typing();
         let mut out = std::io::stdout().lock();
         if self.paced {
@@ -419,8 +440,25 @@ impl Demo {
         } else {
             plain(text)
         };
+        if let Some(screen) = self.screen.as_mut() {
+            screen.panes[index(side)].push(shown);
+            self.redraw();
+            return;
+        }
         let line = format!("{} {shown}", self.label(side));
         self.emit(&line);
+    }
+
+    /// 分屏：把整屏重新拼好，一次写出去。
+    fn redraw(&self) {
+        let Some(screen) = self.screen.as_ref() else {
+            return;
+        };
+        let (cols, rows) = crossterm::terminal::size().unwrap_or((100, 30));
+        let lines = screen.lines(usize::from(cols), usize::from(rows));
+        let mut out = std::io::stdout().lock();
+        let _ = write!(out, "\x1b[H{}", lines.join("\r\n"));
+        let _ = out.flush();
     }
 
     fn system(&mut self, text: &str) {
@@ -460,6 +498,9 @@ impl Demo {
     }
 
     fn hide_typing(&mut self) {
+        if self.screen.is_some() {
+            return;
+        }
         if self.typing_shown {
             print!("\r\x1b[K");
             self.typing_shown = false;
@@ -468,6 +509,13 @@ impl Demo {
 
     fn show_typing(&mut self) {
         if !self.options.live || !self.conversing() {
+            return;
+        }
+        if let Some(screen) = self.screen.as_mut() {
+            let before: String = self.typing.chars().take(self.cursor).collect();
+            let after: String = self.typing.chars().skip(self.cursor).collect();
+            screen.typing = Some((index(self.focus), format!("{before}▏{after}")));
+            self.redraw();
             return;
         }
         let line = self.typing_line();
@@ -550,20 +598,24 @@ impl Demo {
             if done(self)? {
                 return Ok(());
             }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                let secs = patience.unwrap_or_default().as_secs();
+                return Err(Stop::Failed(format!("等了 {secs} 秒，{what}。")));
+            }
+            // 多数条件靠事件推进；也有要自己再看一眼的（端口释放了没有），所以最多等 250 毫秒就再检查一次。
             let wait = match deadline {
                 Some(deadline) => deadline.saturating_duration_since(Instant::now()),
                 None => Duration::from_secs(3600),
             };
-            match self.rx.recv_timeout(wait) {
+            match self.rx.recv_timeout(wait.min(Duration::from_millis(250))) {
                 Ok(ev) => {
                     let typing = self.options.live && self.conversing();
                     self.handle(ev, typing)?;
                 }
-                Err(RecvTimeoutError::Timeout) if deadline.is_some() => {
-                    let secs = patience.unwrap_or_default().as_secs();
-                    return Err(Stop::Failed(format!("等了 {secs} 秒，{what}。")));
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(Stop::Failed(format!("{what}。")));
                 }
-                Err(_) => {}
             }
         }
     }
@@ -601,6 +653,10 @@ impl Demo {
         }
         let mut words = vec![shown];
         words.extend(args.iter().cloned());
+        let title = format!("[{}] {}", self.labels[i], words[0]);
+        if let Some(screen) = self.screen.as_mut() {
+            screen.titles[i] = title;
+        }
         self.show(side, &format!("$ {}", words.join(" ")));
         let mut child = command
             .stdin(Stdio::piped())
@@ -1080,7 +1136,10 @@ impl Demo {
                         Err(stop) => return Err(stop),
                         Ok(_) => {}
                     }
-                    if self.region_top > 0 {
+                    if let Some(screen) = self.screen.as_mut() {
+                        screen.panes = Default::default();
+                        screen.narration.clear();
+                    } else if self.region_top > 0 {
                         print!("\x1b[{};1H\x1b[J", self.region_top);
                     }
                 }
@@ -1149,8 +1208,23 @@ impl Demo {
             "2",
             &format!("── {prompt}　b 上一步　r 重来　数字+回车 跳到第几步　q 结束 ──"),
         );
-        print!("\r\n{text}");
-        let _ = std::io::stdout().flush();
+        if let Some(screen) = self.screen.as_mut() {
+            screen.status = text.clone();
+            screen.typing = None;
+            self.redraw();
+        } else {
+            print!("\r\n{text}");
+            let _ = std::io::stdout().flush();
+        }
+        let nav = self.pause_keys(&text);
+        if let Some(screen) = self.screen.as_mut() {
+            screen.status.clear();
+            self.redraw();
+        }
+        nav
+    }
+
+    fn pause_keys(&mut self, text: &str) -> Result<Nav, Stop> {
         let mut digits = String::new();
         loop {
             let ev = self.rx.recv().map_err(|_| Stop::Quit)?;
@@ -1170,8 +1244,15 @@ impl Demo {
                 KeyCode::Enter if !digits.is_empty() => match digits.parse::<usize>() {
                     Ok(n) if (1..=STEPS.len()).contains(&n) => Nav::Jump(n - 1),
                     _ => {
-                        print!("\r\n没有第 {digits} 步（1～{}），再输入一次：", STEPS.len());
-                        let _ = std::io::stdout().flush();
+                        let again =
+                            format!("没有第 {digits} 步（1～{}），再输入一次：", STEPS.len());
+                        if let Some(screen) = self.screen.as_mut() {
+                            screen.status = format!("{text}　{again}");
+                            self.redraw();
+                        } else {
+                            print!("\r\n{again}");
+                            let _ = std::io::stdout().flush();
+                        }
                         digits.clear();
                         continue;
                     }
@@ -1182,26 +1263,42 @@ impl Demo {
                 KeyCode::Char('q') | KeyCode::Char('Q') => Nav::Quit,
                 KeyCode::Char(c) if c.is_ascii_digit() && digits.len() < 2 => {
                     digits.push(c);
-                    print!("{c}");
-                    let _ = std::io::stdout().flush();
+                    if let Some(screen) = self.screen.as_mut() {
+                        screen.status = format!("{text} {digits}");
+                        self.redraw();
+                    } else {
+                        print!("{c}");
+                        let _ = std::io::stdout().flush();
+                    }
                     continue;
                 }
                 KeyCode::Backspace if !digits.is_empty() => {
                     digits.pop();
-                    print!("\x08 \x08");
-                    let _ = std::io::stdout().flush();
+                    if let Some(screen) = self.screen.as_mut() {
+                        screen.status = format!("{text} {digits}");
+                        self.redraw();
+                    } else {
+                        print!("\x08 \x08");
+                        let _ = std::io::stdout().flush();
+                    }
                     continue;
                 }
                 _ => continue,
             };
-            print!("\r\n");
+            if self.screen.is_none() {
+                print!("\r\n");
+            }
             return Ok(nav);
         }
     }
 
     fn heading(&mut self, number: usize, step: &Step) {
         self.labels = step.labels;
-        if self.paced {
+        if let Some(screen) = self.screen.as_mut() {
+            *screen = split::Screen::default();
+            screen.titles = step.labels.map(|l| format!("[{l}]"));
+            self.in_header = true;
+        } else if self.paced {
             // 每一步从屏幕顶上开始；标题和看点固定在上面，程序的输出只在下面滚动。
             print!("\x1b[r\x1b[2J\x1b[H");
             self.region_top = 0;
@@ -1221,12 +1318,13 @@ impl Demo {
             let hint = self.paint("33", &format!("  ⌨ {}", step.live_hint));
             self.emit(&hint);
         }
+        self.in_header = false;
     }
 
     /// 标题和看点下面的区域才滚动（终端的滚动区域），程序输出再多，标题也不会被挤出屏幕。
     /// 标题占几行是自己算的（中文占两列），不向终端询问光标位置。
     fn fix_heading(&mut self, step: &Step) {
-        if !self.paced {
+        if !self.paced || self.screen.is_some() {
             return;
         }
         let Ok((cols, rows)) = crossterm::terminal::size() else {
@@ -1267,6 +1365,29 @@ impl Demo {
             loop {
                 if port_free(port, proto) {
                     break;
+                }
+                // 没人在监听、却绑定不了：是别的程序（没设 SO_REUSEADDR，比如课程的 tcp_server.py）先关闭连接
+                // 留下的 TIME_WAIT。它一两分钟内自己消失，那就等它。
+                if proto == Proto::Tcp && !listening(port) {
+                    let line = self.paint("33", &format!(
+                        "端口 {port}（TCP）上没有程序在监听，但还有别的程序留下的 TIME_WAIT 连接挡着 bind（查看：{}）。\
+                         它一两分钟内会自己消失，正在等……（Ctrl-C 结束）",
+                        time_wait_command(port)
+                    ));
+                    self.emit(&line);
+                    let freed = self.wait_for(
+                        Some(Duration::from_secs(150)),
+                        "端口还没有释放",
+                        |_| Ok(port_free(port, proto)),
+                    );
+                    match freed {
+                        Ok(()) => {
+                            self.emit(&format!("端口 {port} 释放了。"));
+                            break;
+                        }
+                        Err(Stop::Failed(_)) => {}
+                        Err(other) => return Err(other),
+                    }
                 }
                 let users: Vec<usize> = order
                     .iter()
@@ -1361,7 +1482,9 @@ impl Demo {
         } else {
             self.options.only.clone()
         };
-        let code = match self.lesson(&order) {
+        let result = self.lesson(&order);
+        self.leave_split();
+        let code = match result {
             Ok(failed) if failed.is_empty() => 0,
             Ok(failed) => {
                 let names: Vec<&str> = failed.iter().map(|&i| STEPS[i].name).collect();
@@ -1399,10 +1522,22 @@ impl Demo {
         code
     }
 
+    fn leave_split(&mut self) {
+        if self.screen.take().is_some() {
+            print!("\x1b[?25h\x1b[?1049l");
+            let _ = std::io::stdout().flush();
+        }
+    }
+
     /// 整节课：返回没有演示成功的步骤。
     fn lesson(&mut self, order: &[usize]) -> Result<BTreeSet<usize>, Stop> {
         let mut skipped = BTreeSet::new();
         self.preflight(order, &mut skipped)?;
+        if self.options.split && self.paced {
+            // 备用屏幕：演示结束后终端回到原来的样子；光标藏起来，分屏里不需要它。
+            print!("\x1b[?1049h\x1b[?25l\x1b[2J");
+            self.screen = Some(split::Screen::default());
+        }
         let mut failed = BTreeSet::new();
         let mut at = 0;
         while at < order.len() {
@@ -1458,6 +1593,15 @@ fn port_free(port: u16, proto: Proto) -> bool {
         Proto::Tcp => TcpListener::bind(("127.0.0.1", port)).is_ok(),
         Proto::Udp => UdpSocket::bind(("127.0.0.1", port)).is_ok(),
     }
+}
+
+/// 有没有程序在这个 TCP 端口上监听（连得上就是有）。
+fn listening(port: u16) -> bool {
+    std::net::TcpStream::connect_timeout(
+        &std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        Duration::from_secs(1),
+    )
+    .is_ok()
 }
 
 fn owner_command(port: u16, proto: Proto) -> String {
@@ -1561,15 +1705,6 @@ fn closing_line() -> String {
             "演示结束：它启动的程序都已关闭（这台机器上查不到有没有 TIME_WAIT 的连接）。".into()
         }
     }
-}
-
-/// 一个字符在终端里占几列：中日韩文字和全角符号占两列。
-fn width(c: char) -> usize {
-    let wide = matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF | 0x20000..=0x3FFFD);
-    if wide { 2 } else { 1 }
 }
 
 #[cfg(test)]

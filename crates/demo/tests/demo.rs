@@ -380,9 +380,23 @@ fn auto_runs_every_step_with_its_proof_lines_in_order() {
             ("[服务端]", "$ tcp_server_reuse"),
             ("[服务端]", "SO_REUSEADDR 已开启）正在监听 127.0.0.1:8898"),
             ("[服务端]", "hello!"),
-            ("[客户端]", "回复：hi"),
         ],
         &run,
+    );
+    // 两个程序的输出各由一个线程读，服务端的 hello! 和客户端的回复谁先显示没有保证：各自核对。
+    let restarted = expect_in_order(
+        &reuse,
+        &[("[服务端]", "SO_REUSEADDR 已开启）正在监听")],
+        &run,
+    );
+    let last_restart = reuse
+        .iter()
+        .rposition(|line| line.contains("SO_REUSEADDR 已开启）正在监听"))
+        .unwrap();
+    assert!(last_restart >= restarted, "{run}");
+    assert!(
+        find_line(&reuse, "[客户端]", "回复：hi", last_restart).is_some(),
+        "重启后客户端没有收到回复\n{run}"
     );
 
     // Linux、macOS 上不设 SO_REUSEADDR 的重启撞上 TIME_WAIT；Windows 上不会（见 docs/platforms.md）。
@@ -835,6 +849,28 @@ mod terminal {
             !seen.contains("━━ 第 8 步"),
             "运行时按下的键跳过了一步：\n{seen}"
         );
+        assert_ports_free();
+    }
+
+    #[test]
+    fn split_screen_shows_both_programs_and_gives_the_screen_back() {
+        let _ports = lesson_ports();
+        let mut term = Terminal::start(&["--split", "udp"]);
+        term.wait_for(BEFORE_RUN, 1);
+        term.press("\r");
+        term.wait_for("回复：hi", 1);
+        term.wait_for("回车 结束演示", 1);
+        term.press("\r");
+        let (status, seen, master, _) = term.finish();
+        assert_eq!(status.code(), Some(0), "{seen}");
+        // 分屏画在备用屏幕上，结束时还回去；两栏的标题是两边的程序。
+        let entered = seen.find("\x1b[?1049h").expect("没有进入备用屏幕");
+        let left = seen.rfind("\x1b[?1049l").expect("没有回到原来的屏幕");
+        assert!(entered < left, "{seen}");
+        assert!(seen.contains("[服务端] udp_server"), "{seen}");
+        assert!(seen.contains("[客户端] udp_client"), "{seen}");
+        assert!(seen[left..].contains("演示结束："), "{seen}");
+        assert!(line_mode(&master), "演示退出后终端还在原始模式");
         assert_ports_free();
     }
 
