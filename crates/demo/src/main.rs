@@ -243,6 +243,8 @@ struct Demo {
     screen: Option<split::Screen>,
     /// 正在显示标题和看点（分屏时放进最上面那块）。
     in_header: bool,
+    /// --live 的对话正在进行：这时的按键才是给程序的输入，之前按下的键都丢掉。
+    talking: bool,
 }
 
 fn index(side: Side) -> usize {
@@ -391,6 +393,7 @@ impl Demo {
             region_top: 0,
             screen: None,
             in_header: false,
+            talking: false,
         }
     }
 
@@ -508,7 +511,7 @@ impl Demo {
     }
 
     fn show_typing(&mut self) {
-        if !self.options.live || !self.conversing() {
+        if !self.talking || !self.conversing() {
             return;
         }
         if let Some(screen) = self.screen.as_mut() {
@@ -609,7 +612,7 @@ impl Demo {
             };
             match self.rx.recv_timeout(wait.min(Duration::from_millis(250))) {
                 Ok(ev) => {
-                    let typing = self.options.live && self.conversing();
+                    let typing = self.talking && self.conversing();
                     self.handle(ev, typing)?;
                 }
                 Err(RecvTimeoutError::Timeout) => {}
@@ -809,10 +812,15 @@ impl Demo {
             self.focus = Side::Right;
             self.typing.clear();
             self.cursor = 0;
+            self.talking = true;
             self.show_typing();
             let result = self.wait_for(None, "", |demo| {
                 Ok(demo.running(Side::Right).is_none_or(|r| r.exit.is_some()))
             });
+            self.talking = false;
+            if let Some(screen) = self.screen.as_mut() {
+                screen.typing = None;
+            }
             self.hide_typing();
             return result;
         }

@@ -149,7 +149,7 @@ impl Screen {
             if let Some((at, typing)) = &self.typing
                 && *at == i
             {
-                wrapped.extend(wrap(&format!("⌨ {typing}▏"), widths[i]));
+                wrapped.extend(wrap(&format!("⌨ {typing}"), widths[i]));
             }
             let keep = wrapped.len().saturating_sub(body);
             wrapped.drain(..keep);
