@@ -5,9 +5,8 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:8900".to_string());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:8900"));
     let mut sk = TcpStream::connect(addr)?; // connect：三次握手
     let long_message = "0123456789".repeat(300);
     for body in ["hello", "你好", "world", "黏包", "字节流", &long_message] {

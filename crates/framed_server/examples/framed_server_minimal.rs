@@ -16,9 +16,8 @@ fn recv_header(conn: &mut TcpStream) -> std::io::Result<Option<[u8; 4]>> {
 }
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:8900".to_string());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:8900"));
     let listener = TcpListener::bind(addr)?; // bind 和 listen 一步完成
     // 端口写 0 时，local_addr 告诉你系统挑了哪个端口
     println!("framed_server_minimal 正在监听 {}", listener.local_addr()?);

@@ -6,7 +6,7 @@ use colored::Colorize;
 use std::{collections::HashMap, env::args, io::Write, net::UdpSocket};
 
 fn main() -> std::io::Result<()> {
-    let addr = args().nth(1).unwrap_or_else(|| "127.0.0.1:8081".into());
+    let addr = args().nth(1).unwrap_or(String::from("127.0.0.1:8081"));
     // 课程的 qq_name_dic：四个名字，同一个地址
     let contacts = HashMap::from([
         ("金老板", addr.as_str()),

@@ -6,7 +6,7 @@ use colored::Colorize;
 use std::{env::args, io::Write, net::UdpSocket};
 
 fn main() -> std::io::Result<()> {
-    let addr = args().nth(1).unwrap_or_else(|| "127.0.0.1:8081".into());
+    let addr = args().nth(1).unwrap_or(String::from("127.0.0.1:8081"));
     // UDP 只要 bind，不用 listen 和 accept：谁往这个端口寄数据报，谁就是聊天对象
     let socket = UdpSocket::bind(&addr)?;
     println!("qq_server 正在等待消息，地址 {}", socket.local_addr()?);

@@ -5,9 +5,8 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:8899".to_string());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:8899"));
     let mut sk = TcpStream::connect(addr)?; // connect：三次握手
     for message in ["hello", "你好", "world", "黏包", "字节流"] {
         sk.write_all(message.as_bytes())?; // 每条单独 send 一次，条与条之间没有任何记号

@@ -6,9 +6,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:8898".to_string());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:8898"));
     // socket + connect：Rust 一步做完，三次握手完成才返回
     let mut sk = TcpStream::connect(&addr)?;
     // send：write_all 保证整条消息都交给内核

@@ -5,9 +5,8 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:8898".to_string());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:8898"));
     let listener = TcpListener::bind(&addr)?;
     println!("正在监听 {}", listener.local_addr()?);
     // 改动一：accept 放进 loop，一个客户端走了，回来等下一个

@@ -6,9 +6,8 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:8898".to_string());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:8898"));
     // socket + bind + listen：Rust 一步做完
     let listener = TcpListener::bind(&addr)?;
     // 端口写 0 时，打印出来才知道系统挑了哪个

@@ -7,9 +7,8 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, ToSocketAddrs};
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:8898".to_string());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:8898"));
     // 先把文字地址（也可以是 localhost:8898）解析成 IP 和端口，socket2 要的是它
     let addr = addr
         .to_socket_addrs()?

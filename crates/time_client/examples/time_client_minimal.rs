@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use std::net::UdpSocket;
 
 fn main() -> io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:9000".into());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:9000"));
     // 端口 0：让系统挑一个空闲端口，Python 在第一次 sendto 时也是这么做的。
     let socket = UdpSocket::bind("0.0.0.0:0")?;
     let mut buf = [0u8; 1024];

@@ -7,7 +7,8 @@ use std::fmt::Write;
 use std::net::UdpSocket;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:9000".into());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:9000"));
     let socket = UdpSocket::bind(&addr)?;
     println!(
         "time_server 正在等待时间格式，地址 {}",

@@ -5,7 +5,8 @@
 use std::net::UdpSocket;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:9000".into());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:9000"));
     // Python 在第一次 sendto 时悄悄 bind 到一个空闲端口，Rust 自己写出来：端口 0 让系统挑。
     let socket = UdpSocket::bind("0.0.0.0:0")?;
     // sendto：没有连接，每个数据报都写明寄给谁。

@@ -5,7 +5,8 @@
 use std::net::UdpSocket;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:9000".into());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:9000"));
     let socket = UdpSocket::bind(&addr)?;
     println!("udp_server 正在等待数据报，地址 {}", socket.local_addr()?);
     let mut buf = [0u8; 1024];

@@ -5,7 +5,8 @@
 use std::net::UdpSocket;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:9000".into());
+    let mut args = std::env::args();
+    let addr = args.nth(1).unwrap_or(String::from("127.0.0.1:9000"));
     // 创建 UDP 套接字并 bind，一步做完；UDP 没有 listen，也没有 accept。
     let socket = UdpSocket::bind(&addr)?;
     println!("udp_server 正在等待数据报，地址 {}", socket.local_addr()?);
