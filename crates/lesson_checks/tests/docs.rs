@@ -25,13 +25,13 @@ fn repo_root() -> PathBuf {
 }
 
 /// 课程程序的 crate：crates/ 下有 src/main.rs 的目录（lesson_checks 没有）。
+/// crates/demo 是老师用的课堂演示，不是课程的程序，讲义里不展示它。
 fn lesson_crates(root: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(root.join("crates"))
         .unwrap()
         .filter_map(|entry| {
             let path = entry.unwrap().path();
-            path.join("src/main.rs")
-                .exists()
+            (path.join("src/main.rs").exists() && !path.ends_with("demo"))
                 .then(|| path.file_name().unwrap().to_string_lossy().into_owned())
         })
         .collect();

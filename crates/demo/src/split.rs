@@ -1,0 +1,223 @@
+//! --split：分屏。上面是讲解（标题、看点、演示的说明），下面左右两栏是服务端和客户端各自的输出，
+//! 最后一行是停下时的按键提示。
+//!
+//! 为什么不用 ratatui：在两核机器上从零编译 ratatui（连同它的依赖）要 40 秒左右，加上整个工作区就超过了
+//! "新克隆下来 60 秒内看到第一屏"的预算；这里要的只是三块文字区域，crossterm（读按键本来就要它）
+//! 加上这个文件就够了。画法也简单：每次有新内容就把整屏重新拼好，一次写出去。
+
+/// 分屏的内容。每一行可以带颜色的控制序列（程序自己的颜色保留下来）。
+#[derive(Default)]
+pub struct Screen {
+    /// 标题和看点：固定在最上面。
+    pub header: Vec<String>,
+    /// 演示自己的说明（▶、↑、[系统]）：标题下面只显示最近几行。
+    pub narration: Vec<String>,
+    /// 左右两栏的输出。
+    pub panes: [Vec<String>; 2],
+    /// 两栏的标题（[服务端] tcp_server）。
+    pub titles: [String; 2],
+    /// 最后一行：停下时的按键提示。
+    pub status: String,
+    /// --live 正在输入的一行：在哪一栏、显示什么。
+    pub typing: Option<(usize, String)>,
+}
+
+/// 讲解区最多显示几行演示自己的说明。
+const NARRATION_ROWS: usize = 4;
+
+/// 一个字符在终端里占几列：中日韩文字和全角符号占两列。
+pub fn width(c: char) -> usize {
+    let wide = matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF | 0x20000..=0x3FFFD);
+    if wide { 2 } else { 1 }
+}
+
+/// 把一行按显示宽度折成几段。控制序列不占宽度，原样留在段里；每段结尾关掉颜色，下一段开头接上原来的颜色。
+pub fn wrap(line: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(4);
+    let mut pieces = Vec::new();
+    let mut piece = String::new();
+    let mut used = 0;
+    // 当前生效的颜色（最近一个 SGR 序列）。
+    let mut colour = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            let mut seq = String::from(c);
+            if chars.peek() == Some(&'[') {
+                for c in chars.by_ref() {
+                    seq.push(c);
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            if seq.ends_with('m') {
+                colour = if seq == "\u{1b}[0m" || seq == "\u{1b}[m" {
+                    String::new()
+                } else {
+                    seq.clone()
+                };
+                piece.push_str(&seq);
+            }
+            continue;
+        }
+        if c == '\t' || c.is_control() {
+            continue;
+        }
+        let w = width(c);
+        if used + w > cols {
+            if !colour.is_empty() {
+                piece.push_str("\u{1b}[0m");
+            }
+            pieces.push(std::mem::take(&mut piece));
+            piece.push_str(&colour);
+            used = 0;
+        }
+        piece.push(c);
+        used += w;
+    }
+    if !colour.is_empty() {
+        piece.push_str("\u{1b}[0m");
+    }
+    pieces.push(piece);
+    pieces
+}
+
+/// 一段文字（可能带控制序列）显示出来有多宽。
+fn visible(text: &str) -> usize {
+    let mut total = 0;
+    let mut escape = false;
+    for c in text.chars() {
+        if escape {
+            if c.is_ascii_alphabetic() {
+                escape = false;
+            }
+        } else if c == '\u{1b}' {
+            escape = true;
+        } else {
+            total += width(c);
+        }
+    }
+    total
+}
+
+fn pad(text: &str, cols: usize) -> String {
+    let mut text = text.to_string();
+    if visible(&text) > cols {
+        text = wrap(&text, cols).swap_remove(0);
+    }
+    let fill = cols.saturating_sub(visible(&text));
+    format!("{text}\u{1b}[0m{}", " ".repeat(fill))
+}
+
+impl Screen {
+    /// 拼出整屏：`rows` 行，每行正好 `cols` 列宽。
+    pub fn lines(&self, cols: usize, rows: usize) -> Vec<String> {
+        let cols = cols.max(20);
+        let rows = rows.max(8);
+        let mut out: Vec<String> = Vec::new();
+        for line in &self.header {
+            out.extend(wrap(line, cols));
+        }
+        out.truncate(rows / 2);
+        let mut narration: Vec<String> =
+            self.narration.iter().flat_map(|l| wrap(l, cols)).collect();
+        let keep = narration.len().saturating_sub(NARRATION_ROWS);
+        narration.drain(..keep);
+        out.extend(narration);
+        let left = (cols - 1) / 2;
+        let right = cols - 1 - left;
+        let widths = [left, right];
+        let title = |text: &str, cols: usize| {
+            let text = pad(&format!("━━ {text} "), cols);
+            let trimmed = text.trim_end_matches(' ');
+            let fill = cols.saturating_sub(visible(trimmed));
+            format!("{trimmed}{}", "━".repeat(fill))
+        };
+        out.push(format!(
+            "{}┃{}",
+            title(&self.titles[0], left),
+            title(&self.titles[1], right)
+        ));
+        let body = rows.saturating_sub(out.len() + 1);
+        let mut columns: Vec<Vec<String>> = Vec::new();
+        for (i, pane) in self.panes.iter().enumerate() {
+            let mut wrapped: Vec<String> = pane.iter().flat_map(|l| wrap(l, widths[i])).collect();
+            if let Some((at, typing)) = &self.typing
+                && *at == i
+            {
+                wrapped.extend(wrap(&format!("⌨ {typing}"), widths[i]));
+            }
+            let keep = wrapped.len().saturating_sub(body);
+            wrapped.drain(..keep);
+            columns.push(wrapped);
+        }
+        for row in 0..body {
+            let cell = |i: usize| columns[i].get(row).map(String::as_str).unwrap_or("");
+            out.push(format!("{}│{}", pad(cell(0), left), pad(cell(1), right)));
+        }
+        out.push(pad(&self.status, cols));
+        out.iter().map(|line| pad(line, cols)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(text: &str) -> String {
+        let mut out = String::new();
+        let mut escape = false;
+        for c in text.chars() {
+            if escape {
+                escape = !c.is_ascii_alphabetic();
+            } else if c == '\u{1b}' {
+                escape = true;
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_step_fills_100_by_30_with_heading_on_top_and_two_columns() {
+        let mut screen = Screen {
+            header: vec![
+                "━━ 第 4 步　TCP ━━".into(),
+                "看点：".into(),
+                "  • 服务端先启动".into(),
+            ],
+            titles: ["[服务端] tcp_server".into(), "[客户端] tcp_client".into()],
+            status: "── 回车 下一步 ──".into(),
+            ..Screen::default()
+        };
+        screen.panes[0] = (1..=40).map(|i| format!("服务端第 {i} 行")).collect();
+        screen.panes[1] = vec!["\u{1b}[1;44m蓝底的一行\u{1b}[0m".into()];
+        let lines = screen.lines(100, 30);
+        assert_eq!(lines.len(), 30);
+        for line in &lines {
+            assert_eq!(visible(line), 100, "{line:?}");
+        }
+        assert!(plain(&lines[0]).starts_with("━━ 第 4 步"));
+        assert!(plain(&lines[29]).starts_with("── 回车 下一步"));
+        // 左栏只留最后几行，右栏的颜色原样保留。
+        let body: Vec<String> = lines.iter().map(|l| plain(l)).collect();
+        assert!(body.iter().any(|l| l.starts_with("服务端第 40 行")));
+        assert!(!body.iter().any(|l| l.starts_with("服务端第 1 行 ")));
+        assert!(lines.iter().any(|l| l.contains("\u{1b}[1;44m蓝底的一行")));
+        let split = body.iter().find(|l| l.contains("蓝底的一行")).unwrap();
+        assert!(split.find('│').unwrap() < split.find("蓝底").unwrap());
+    }
+
+    #[test]
+    fn wrapping_counts_chinese_as_two_columns_and_carries_colour() {
+        let pieces = wrap("\u{1b}[34m你好你好你好", 4);
+        assert_eq!(pieces.len(), 3);
+        assert!(pieces[1].starts_with("\u{1b}[34m"));
+        assert!(pieces.iter().all(|p| visible(p) <= 4));
+    }
+}
