@@ -683,7 +683,8 @@ mod terminal {
     impl Terminal {
         fn start(args: &[&str]) -> Terminal {
             let (mut master, mut slave) = (0, 0);
-            let size = libc::winsize {
+            // macOS 的 openpty 要 *mut，Linux 的要 *const：可变的指针两边都收。
+            let mut size = libc::winsize {
                 ws_row: 30,
                 ws_col: 100,
                 ws_xpixel: 0,
@@ -694,8 +695,8 @@ mod terminal {
                     &mut master,
                     &mut slave,
                     std::ptr::null_mut(),
-                    std::ptr::null(),
-                    &size,
+                    std::ptr::null_mut(),
+                    &raw mut size,
                 )
             };
             assert_eq!(ok, 0, "无法打开伪终端");
