@@ -709,11 +709,16 @@ impl Demo {
             running.stdin = None;
             let _ = running.child.kill();
             let run = running.run;
-            let _ = self.wait_for(Some(STOP), "", move |demo| {
+            let waited = self.wait_for(Some(STOP), "", move |demo| {
                 Ok(demo.sides[i]
                     .as_ref()
                     .is_none_or(|r| r.run != run || r.exit.is_some()))
             });
+            // 等它退出的时候正好来了 Ctrl-C（比如 SIGINT 发给了整个进程组，程序们先死，演示跟着来收拾）：
+            // 这里不能把它吞掉，放回通道，下一个等事件的地方会照常中断演示。
+            if let Err(Stop::Interrupted) = waited {
+                let _ = self.tx.send(Ev::Interrupt);
+            }
             if let Some(running) = self.sides[i].as_mut() {
                 let _ = running.child.kill();
                 let _ = running.child.wait();
