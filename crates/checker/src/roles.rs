@@ -630,15 +630,20 @@ fn restart_right_away(ctx: &mut Ctx) -> Result<(), String> {
 
 // ───────── TCP 客户端：tcp_client ─────────
 
-/// 检查器当服务端：监听课程的地址，或者 --addr 时监听一个空闲端口。
-fn listen(ctx: &Ctx) -> Result<TcpListener, String> {
-    let addr = if let Some(fixed) = ctx.opts.fixed {
+/// 检查器当服务端时用的地址：--addr 给了地址就用它，只写 --addr 用一个空闲端口，否则用课程的地址。
+fn own_addr(ctx: &Ctx) -> SocketAddr {
+    if let Some(fixed) = ctx.opts.fixed {
         fixed
     } else if ctx.opts.addr {
         SocketAddr::from(([127, 0, 0, 1], 0))
     } else {
         ctx.lesson_addr()
-    };
+    }
+}
+
+/// 检查器当服务端：监听课程的地址，或者 --addr 时监听一个空闲端口。
+fn listen(ctx: &Ctx) -> Result<TcpListener, String> {
+    let addr = own_addr(ctx);
     TcpListener::bind(addr).map_err(|e| {
         format!("检查器绑定不了 {addr}（{e}）：别的程序占着这个端口？关掉它，或者加 --addr 让程序用别的端口。")
     })
@@ -869,13 +874,7 @@ fn robust_udp_server(ctx: &mut Ctx, works: bool) -> Result<(), String> {
 
 /// 检查器当 UDP 服务端。
 fn udp_listen(ctx: &Ctx) -> Result<UdpSocket, String> {
-    let addr = if let Some(fixed) = ctx.opts.fixed {
-        fixed
-    } else if ctx.opts.addr {
-        SocketAddr::from(([127, 0, 0, 1], 0))
-    } else {
-        ctx.lesson_addr()
-    };
+    let addr = own_addr(ctx);
     UdpSocket::bind(addr).map_err(|e| {
         format!("检查器绑定不了 UDP {addr}（{e}）：别的程序占着这个端口？关掉它，或者加 --addr。")
     })
