@@ -413,7 +413,13 @@ impl Demo {
         self.hide_typing();
         let mut out = std::io::stdout().lock();
         if self.paced {
-            let _ = write!(out, "{}\r\n", text.replace('\n', "\r\n"));
+            // 自己折行：英文单词不从中间断开，占几行也算得出来（见 fix_heading）。
+            // 少用一列：有的终端写满一整行就立刻换行，再来一个换行就多出一个空行。
+            for line in text.lines() {
+                for piece in split::wrap(line, terminal_cols() - 1) {
+                    let _ = write!(out, "{piece}\r\n");
+                }
+            }
         } else {
             let _ = writeln!(out, "{text}");
         }
@@ -480,15 +486,15 @@ impl Demo {
         self.emit(&line);
     }
 
-    /// 程序输出的一行。socket_params 的 Markdown 表格改成列表：投影上一行不折成三行。
+    /// 程序输出的一行。socket_params 的 Markdown 表格改成列表，每项是"课程的写法：内核的回答"：
+    /// 投影上一行表格不再折成三行，中间那栏（Rust 的写法）在文档里看。
     fn program_line(&mut self, side: Side, text: &str) {
         if self.table_as_list && text.starts_with('|') {
             let cells: Vec<&str> = text.trim_matches('|').split('|').map(str::trim).collect();
             if cells.len() < 3 || cells[0].starts_with("---") || cells[0].contains("课程") {
                 return;
             }
-            self.show(side, &format!("• {}", cells[0]));
-            self.show(side, &format!("    {}", cells[2]));
+            self.show(side, &format!("• {}：{}", cells[0], cells[2]));
             return;
         }
         self.show(side, text);
@@ -651,6 +657,9 @@ impl Demo {
             (Command::new(path), program.clone())
         };
         command.args(args);
+        if let Some(dir) = &self.dir {
+            command.current_dir(dir);
+        }
         if self.colour {
             command.env("CLICOLOR_FORCE", "1");
         }
@@ -999,7 +1008,10 @@ impl Demo {
 
     fn act(&mut self, step: &Step, cast: &Cast, act: &Act) -> Result<bool, Stop> {
         match act {
-            Act::Say(text) => self.say(&format!("▶ {text}")),
+            Act::Say(text) => {
+                let text = self.fill(text);
+                self.say(&format!("▶ {text}"));
+            }
             Act::Note(text) => self.note(&format!("↑ {text}")),
             Act::PrivateDir => {
                 let dir = self.private_dir(step.name)?;
@@ -1012,19 +1024,13 @@ impl Demo {
                 }
             }
             Act::Launch(side, args) => {
-                let args: Vec<String> = args.iter().map(|a| self.fill(a)).collect();
+                let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
                 self.launch(*side, cast, &args)?;
             }
-            Act::Ready(side, address) => {
-                let address = self.fill(address);
-                self.await_ready(*side, &address)?;
-            }
+            Act::Ready(side, address) => self.await_ready(*side, address)?,
             Act::Exit(side, code) => self.await_exit(*side, *code)?,
             Act::Line(side, text) => self.await_line(*side, text)?,
-            Act::Ls(path) => {
-                let path = self.fill(path);
-                self.ls(&path);
-            }
+            Act::Ls(path) => self.ls(path),
             Act::Converse => self.converse(step)?,
             Act::StopLoop => {
                 self.show(
@@ -1040,7 +1046,11 @@ impl Demo {
 
     fn ls(&mut self, path: &str) {
         self.system(&format!("$ ls -l {path}"));
-        match Command::new("ls").args(["-l", path]).output() {
+        let mut command = Command::new("ls");
+        if let Some(dir) = &self.dir {
+            command.current_dir(dir);
+        }
+        match command.args(["-l", path]).output() {
             Ok(out) => {
                 let text = format!(
                     "{}{}",
@@ -1050,7 +1060,8 @@ impl Demo {
                 for line in text.lines().filter(|l| !l.trim().is_empty()) {
                     self.system(line.trim_end());
                 }
-                if !Path::new(path).exists() {
+                let full = self.dir.as_deref().unwrap_or(Path::new(".")).join(path);
+                if !full.exists() {
                     self.note("↑ 套接字文件不见了：服务端退出前删掉了它，不然下次 bind 同一个路径会失败。");
                 }
             }
@@ -1124,8 +1135,7 @@ impl Demo {
         if !self.options.python || step.python_programs[0].is_empty() {
             return vec![(rust, step.proof, "")];
         }
-        // Python 服务端用课程的哪个版本写在表里：TCP 用 tcp_server_reuse.py，它 bind 前设了 SO_REUSEADDR，
-        // 不会被上一轮（Rust 服务端先关闭连接）留下的 TIME_WAIT 挡住。
+        // Python 服务端用课程的哪个版本写在表里（TCP 用 tcp_server_reuse.py，原因在 python_note 里，也显示给大家看）。
         let mut left_py = rust.clone();
         left_py.python = [true, false];
         left_py.programs[0] = step.python_programs[0].to_string();
@@ -1158,6 +1168,9 @@ impl Demo {
                 }
                 if !title.is_empty() {
                     self.say(&format!("▶▶ {title}"));
+                }
+                if cast.python[0] && !step.python_note.is_empty() {
+                    self.note(&format!("↑ {}", step.python_note));
                 }
                 let start = self.log.len();
                 for act in step.acts {
@@ -1226,7 +1239,8 @@ impl Demo {
             screen.typing = None;
             self.redraw();
         } else {
-            print!("\r\n{text}");
+            // 光标已经在新的一行开头（每行输出都以换行结束）：提示紧接着输出，不空一行，省下屏幕的一行。
+            print!("{text}");
             let _ = std::io::stdout().flush();
         }
         let nav = self.pause_keys(&text);
@@ -1323,7 +1337,6 @@ impl Demo {
         } else {
             self.emit(&format!("\n{title}"));
         }
-        self.emit("看点：");
         for point in step.watch {
             self.emit(&format!("  • {point}"));
         }
@@ -1340,18 +1353,15 @@ impl Demo {
         if !self.paced || self.screen.is_some() {
             return;
         }
-        let Ok((cols, rows)) = crossterm::terminal::size() else {
+        let Ok((_, rows)) = crossterm::terminal::size() else {
             return;
         };
-        let cols = usize::from(cols.max(20));
-        let rows_of = |text: &str| text.chars().map(width).sum::<usize>().max(1).div_ceil(cols);
-        let mut used = 1
-            + 1
-            + step
-                .watch
-                .iter()
-                .map(|p| rows_of(&format!("  • {p}")))
-                .sum::<usize>();
+        let rows_of = |text: &str| split::wrap(text, terminal_cols() - 1).len();
+        let mut used = 1 + step
+            .watch
+            .iter()
+            .map(|p| rows_of(&format!("  • {p}")))
+            .sum::<usize>();
         if self.options.live && !step.live_hint.is_empty() {
             used += rows_of(&format!("  ⌨ {}", step.live_hint));
         }
@@ -1596,6 +1606,11 @@ impl Demo {
         }
         Ok(failed)
     }
+}
+
+/// 终端有多少列（不是终端时按 100 列算，投影常用的宽度）。
+fn terminal_cols() -> usize {
+    crossterm::terminal::size().map_or(100, |(cols, _)| usize::from(cols.max(20)))
 }
 
 // ───────── 端口和 TIME_WAIT ─────────

@@ -35,6 +35,8 @@ pub fn width(c: char) -> usize {
 }
 
 /// 把一行按显示宽度折成几段。控制序列不占宽度，原样留在段里；每段结尾关掉颜色，下一段开头接上原来的颜色。
+/// 英文单词和数字不从中间断开（`Address already in use` 不会折成 `Addre` 和 `ss`）：在空格后、中文字前后折行；
+/// 一个词比一整行还长时才硬断。
 pub fn wrap(line: &str, cols: usize) -> Vec<String> {
     let cols = cols.max(4);
     let mut pieces = Vec::new();
@@ -42,6 +44,9 @@ pub fn wrap(line: &str, cols: usize) -> Vec<String> {
     let mut used = 0;
     // 当前生效的颜色（最近一个 SGR 序列）。
     let mut colour = String::new();
+    // 这一段里最后一个可以折行的地方：字节位置、它后面的宽度、那里生效的颜色。
+    let mut fold: Option<(usize, usize, String)> = None;
+    let mut last_wide = false;
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\u{1b}' {
@@ -68,16 +73,44 @@ pub fn wrap(line: &str, cols: usize) -> Vec<String> {
             continue;
         }
         let w = width(c);
+        // 中文字的前后、空格的地方可以折行。
+        if w == 2 || last_wide || c == ' ' {
+            fold = Some((piece.len(), 0, colour.clone()));
+        }
         if used + w > cols {
-            if !colour.is_empty() {
-                piece.push_str("\u{1b}[0m");
+            let (head, tail, fold_colour) = match fold.take() {
+                Some((at, after, at_colour)) if at > 0 && after + w <= cols => {
+                    let tail = piece.split_off(at);
+                    used = after;
+                    (piece, tail, at_colour)
+                }
+                _ => {
+                    used = 0;
+                    (piece, String::new(), colour.clone())
+                }
+            };
+            let mut head = head.trim_end_matches(' ').to_string();
+            if !fold_colour.is_empty() {
+                head.push_str("\u{1b}[0m");
             }
-            pieces.push(std::mem::take(&mut piece));
-            piece.push_str(&colour);
-            used = 0;
+            pieces.push(head);
+            piece = format!("{fold_colour}{tail}");
+        }
+        if c == ' ' && used == 0 && !pieces.is_empty() {
+            // 折行处的空格不留在下一段开头。
+            fold = None;
+            last_wide = false;
+            continue;
         }
         piece.push(c);
         used += w;
+        if let Some((_, after, _)) = fold.as_mut() {
+            *after += w;
+        }
+        if c == ' ' {
+            fold = Some((piece.len(), 0, colour.clone()));
+        }
+        last_wide = w == 2;
     }
     if !colour.is_empty() {
         piece.push_str("\u{1b}[0m");
@@ -211,6 +244,32 @@ mod tests {
         assert!(lines.iter().any(|l| l.contains("\u{1b}[1;44m蓝底的一行")));
         let split = body.iter().find(|l| l.contains("蓝底的一行")).unwrap();
         assert!(split.find('│').unwrap() < split.find("蓝底").unwrap());
+    }
+
+    #[test]
+    fn wrapping_keeps_english_words_whole() {
+        let pieces: Vec<String> =
+            wrap("留下的连接占着（Address already in use (os error 98)）", 24)
+                .iter()
+                .map(|p| plain(p))
+                .collect();
+        assert_eq!(
+            pieces,
+            [
+                "留下的连接占着（Address",
+                "already in use (os error",
+                "98)）"
+            ]
+        );
+        // 中文可以在任意两个字之间折行；比一行还长的词只好硬断。
+        assert_eq!(wrap("一二三四五", 4).len(), 3);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        let coloured = wrap("\u{1b}[33mone two three\u{1b}[0m", 8);
+        assert_eq!(
+            coloured.iter().map(|p| plain(p)).collect::<Vec<_>>(),
+            ["one two", "three"]
+        );
+        assert!(coloured[1].starts_with("\u{1b}[33m"));
     }
 
     #[test]

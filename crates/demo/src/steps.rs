@@ -17,13 +17,14 @@ pub enum Proto {
     Udp,
 }
 
-/// 一步里依次要做的事。地址和参数里的 `{dir}` 换成这一步的私有临时目录。
+/// 一步里依次要做的事。说明里的 `{dir}` 换成这一步的私有临时目录。
 pub enum Act {
     /// 一行说明（▶ 开头）。
     Say(&'static str),
     /// 一行提示（↑ 开头，黄色）。
     Note(&'static str),
-    /// 建这一步的私有临时目录（只有自己能进），步骤结束时删掉。
+    /// 建这一步的私有临时目录（只有自己能进），步骤结束时删掉。之后启动的程序都在这个目录里运行，
+    /// 所以参数里写文件名就够了，投影上的每一行都短。
     PrivateDir,
     /// 这一步只在类 Unix 系统上演示；Windows 上说明一句，然后跳过后面的事。
     UnixOnly(&'static str),
@@ -66,6 +67,8 @@ pub struct Step {
     /// --python 时，两种搭配（Rust 服务端配 Python 客户端、Python 服务端配 Rust 客户端）各自要出现的输出；
     /// 空的表示这一步没有 Python 版。
     pub python_proof: &'static [(Side, &'static str)],
+    /// --python 时，Python 服务端那一轮开始前显示的一句说明；空的表示不用说明。
+    pub python_note: &'static str,
     /// 这一步要用的课程端口。
     pub ports: &'static [(u16, Proto)],
     /// --live 时先给老师看的一句话（比如 QQ 的联系人）。
@@ -92,19 +95,20 @@ pub const STEPS: &[Step] = &[
         ],
         acts: &[
             PrivateDir,
-            Say("消息文件放在刚建的私有临时目录里（演示完就删掉）。还没有人写，先读读看："),
-            Launch(Left, &["{dir}/message.txt"]),
+            Say("两个程序都在私有临时目录 {dir} 里运行（演示完就删掉）。还没有人写，先读读看："),
+            Launch(Left, &["message.txt"]),
             Exit(Left, 1),
             Note("文件还不存在，读的一方只能说一声就退出（退出码 1）。"),
             Say("这次加上 --wait：读的一方先等着，再让写的一方去写。"),
-            Launch(Left, &["--wait", "{dir}/message.txt"]),
+            Launch(Left, &["--wait", "message.txt"]),
             Line(Left, "最多等 30 秒"),
-            Launch(Right, &["{dir}/message.txt"]),
+            Launch(Right, &["message.txt"]),
             Exit(Right, 0),
             Exit(Left, 0),
             Note(
-                "读到的和写的是同一条消息。后面的套接字不用轮询：数据一到，等着的 recv 就返回了。",
+                "写的一方不知道有人在等（它照样提示你去运行读的一方），读的一方是自己轮询才看到文件的。",
             ),
+            Note("读到的和写的是同一条消息。套接字不用轮询：数据一到，等着的 recv 就返回了。"),
         ],
         input: [&[], &[]],
         proof: &[
@@ -117,6 +121,7 @@ pub const STEPS: &[Step] = &[
             (Right, "退出码 0"),
         ],
         python_proof: &[],
+        python_note: "",
         ports: &[],
         live_hint: "",
         table_as_list: false,
@@ -137,16 +142,19 @@ pub const STEPS: &[Step] = &[
                 "这一步跳过：Rust 标准库只在 Linux、macOS 这类系统上提供 AF_UNIX（可以在 WSL 里演示）。",
             ),
             PrivateDir,
-            Launch(Left, &["{dir}/lesson.sock"]),
-            Ready(Left, "{dir}/lesson.sock"),
+            Say(
+                "两个程序都在私有临时目录 {dir} 里运行（演示完就删掉），地址就是文件名 lesson.sock。",
+            ),
+            Launch(Left, &["lesson.sock"]),
+            Ready(Left, "lesson.sock"),
             Say("服务端正在等客户端。看一眼这个路径上的文件："),
-            Ls("{dir}/lesson.sock"),
+            Ls("lesson.sock"),
             Note("第一个字母 s：这是 bind 创建的套接字文件；它只是个名字，大小是 0。"),
-            Launch(Right, &["{dir}/lesson.sock"]),
+            Launch(Right, &["lesson.sock"]),
             Exit(Right, 0),
             Exit(Left, 0),
             Say("两边都结束了，再看一眼："),
-            Ls("{dir}/lesson.sock"),
+            Ls("lesson.sock"),
         ],
         input: [&[], &[]],
         proof: &[
@@ -158,6 +166,7 @@ pub const STEPS: &[Step] = &[
             (Right, "退出码 0"),
         ],
         python_proof: &[],
+        python_note: "",
         ports: &[],
         live_hint: "",
         table_as_list: false,
@@ -177,6 +186,7 @@ pub const STEPS: &[Step] = &[
         input: [&[], &[]],
         proof: &[(Left, "送达率（%）"), (Left, "结论："), (Left, "退出码 0")],
         python_proof: &[],
+        python_note: "",
         ports: &[],
         live_hint: "",
         table_as_list: false,
@@ -206,6 +216,8 @@ pub const STEPS: &[Step] = &[
             (Right, "回复：hi"),
         ],
         python_proof: &[(Left, "127.0.0.1:8898"), (Left, "hello!"), (Right, "hi")],
+        python_note: "Python 服务端用 tcp_server_reuse.py：上一轮是服务端先关闭，8898 还在 TIME_WAIT 里；\
+                      Linux、macOS 上没设 SO_REUSEADDR 的 tcp_server.py 要等约一分钟才能 bind（第 5 步细讲）。",
         ports: &[(8898, Proto::Tcp)],
         live_hint: "",
         table_as_list: false,
@@ -241,6 +253,7 @@ pub const STEPS: &[Step] = &[
             (Right, "回复：hi"),
         ],
         python_proof: &[],
+        python_note: "",
         ports: &[(8898, Proto::Tcp)],
         live_hint: "",
         table_as_list: false,
@@ -270,6 +283,7 @@ pub const STEPS: &[Step] = &[
             (Right, "回复：hi"),
         ],
         python_proof: &[(Left, "127.0.0.1:9000"), (Left, "hello"), (Right, "hi")],
+        python_note: "",
         ports: &[(9000, Proto::Udp)],
         live_hint: "",
         table_as_list: false,
@@ -311,6 +325,7 @@ pub const STEPS: &[Step] = &[
             (Right, "在的，有什么事？"),
             (Right, "退出码 0"),
         ],
+        python_note: "",
         ports: &[(8081, Proto::Udp)],
         live_hint: "联系人：金老板、哪吒、egg、yuan（都在 127.0.0.1:8081）。客户端先输入其中一个名字。",
         table_as_list: false,
@@ -346,6 +361,7 @@ pub const STEPS: &[Step] = &[
             (Right, "⌨ %Y %m %d"),
             (Right, "退出码 0"),
         ],
+        python_note: "",
         ports: &[(9000, Proto::Udp)],
         live_hint: "试试 %Y %m %d、%H:%M:%S，或者直接回车（默认格式）；客户端那边按 Ctrl-D 结束。",
         table_as_list: false,
@@ -365,6 +381,7 @@ pub const STEPS: &[Step] = &[
         input: [&[], &[]],
         proof: &[(Left, "交出前 "), (Left, "退出码 0")],
         python_proof: &[],
+        python_note: "",
         ports: &[],
         live_hint: "",
         table_as_list: true,
@@ -399,6 +416,7 @@ pub const STEPS: &[Step] = &[
             (Right, "退出码 0"),
         ],
         python_proof: &[],
+        python_note: "",
         ports: &[(8899, Proto::Tcp)],
         live_hint: "",
         table_as_list: false,
@@ -432,6 +450,7 @@ pub const STEPS: &[Step] = &[
             (Right, "退出码 0"),
         ],
         python_proof: &[],
+        python_note: "",
         ports: &[(8900, Proto::Tcp)],
         live_hint: "",
         table_as_list: false,

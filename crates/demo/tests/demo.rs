@@ -161,8 +161,18 @@ fn text_of<'a>(line: &'a str, label: &str) -> &'a str {
         .unwrap_or(line)
 }
 
+/// 这一步的说明里写的私有临时目录（"▶ 两个程序都在私有临时目录 … 里运行"）。
+fn private_dir_of(section: &[&str], run: &Run) -> PathBuf {
+    section
+        .iter()
+        .find_map(|line| between(line, "私有临时目录 ", " 里运行"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("说明里没有写私有临时目录\n{run}"))
+}
+
 /// 演示结束后课程的端口上没有它留下的程序：TCP 端口上没人在监听（连不上），UDP 端口能再绑定。
 /// TCP 不用 bind 来查：别的程序（比如同一台机器上别的测试）不设 SO_REUSEADDR 留下的 TIME_WAIT 也会挡住 bind。
+
 fn assert_ports_free() {
     for port in [8898, 8899, 8900] {
         let connected = std::net::TcpStream::connect(("127.0.0.1", port));
@@ -262,7 +272,9 @@ fn auto_runs_every_step_with_its_proof_lines_in_order() {
     let got = text_of(file[read], reader).split_once("字节：").unwrap().1;
     assert!(written.contains("进程 "), "{run}");
     assert_eq!(got, written, "读的一方读到的不是写的那条消息\n{run}");
-    let message_dir = Path::new(&message_path).parent().unwrap().to_path_buf();
+    // 两个程序在私有临时目录里运行：命令里只写文件名，目录在说明里，演示结束后被删掉。
+    assert_eq!(message_path, "message.txt", "{run}");
+    let message_dir = private_dir_of(&file, &run);
     assert!(
         message_dir
             .file_name()
@@ -287,12 +299,13 @@ fn auto_runs_every_step_with_its_proof_lines_in_order() {
             .unwrap()
             .1
             .to_string();
-        assert!(socket_path.ends_with("/lesson.sock"), "{run}");
+        assert_eq!(socket_path, "lesson.sock", "{run}");
+        let socket_dir = private_dir_of(&unix, &run);
         let listed = expect_in_order(
             &unix,
             &[
                 ("[服务端]", "正在监听 "),
-                ("[系统]", "$ ls -l /"),
+                ("[系统]", "$ ls -l lesson.sock"),
                 ("[系统]", &socket_path),
             ],
             &run,
@@ -322,7 +335,7 @@ fn auto_runs_every_step_with_its_proof_lines_in_order() {
             &[
                 ("[客户端]", "收到回复：hi"),
                 ("[客户端]", "退出码 0"),
-                ("[系统]", "$ ls -l /"),
+                ("[系统]", "$ ls -l lesson.sock"),
             ],
             &run,
         );
@@ -332,7 +345,10 @@ fn auto_runs_every_step_with_its_proof_lines_in_order() {
                 .any(|line| line.starts_with("↑ 套接字文件不见了")),
             "{run}"
         );
-        assert!(!Path::new(&socket_path).parent().unwrap().exists(), "{run}");
+        assert!(
+            !socket_dir.exists(),
+            "演示结束后 {socket_dir:?} 还在\n{run}"
+        );
     }
 
     // TCP 和 UDP 比一比：送达率那一行 TCP 是 100.0，最后有一句结论。
