@@ -172,7 +172,6 @@ fn private_dir_of(section: &[&str], run: &Run) -> PathBuf {
 
 /// 演示结束后课程的端口上没有它留下的程序：TCP 端口上没人在监听（连不上），UDP 端口能再绑定。
 /// TCP 不用 bind 来查：别的程序（比如同一台机器上别的测试）不设 SO_REUSEADDR 留下的 TIME_WAIT 也会挡住 bind。
-
 fn assert_ports_free() {
     for port in [8898, 8899, 8900] {
         let connected = std::net::TcpStream::connect(("127.0.0.1", port));
