@@ -5,14 +5,16 @@
 //! CI 这样用：scripts/demo.sh --auto（不停顿；标准输入不是终端时也自动如此）。
 //!
 //! 步骤本身是 steps.rs 里的一张表；这个文件只管运行程序、显示输出、读按键。
-//! 每个子进程的 stdout 和 stderr 各由一个线程读，读到的内容送进同一个通道，所以显示的顺序就是到达的顺序。
+//! 两个程序的输出按它们写出的先后显示：每段输出带着写出的时间（Linux 上是内核盖的时间戳，见 capture.rs），
+//! 先在手里压 HOLD 那么久，更早写出、晚一点才读到的行就能排到前面。
 //! 程序打印了一段没有换行的文字、就停下来等输入，那段文字就是它的提示符：提示符是从输出里认出来的，不是抄来的。
 
+mod capture;
 mod split;
 mod steps;
 
 use std::collections::{BTreeSet, VecDeque};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -30,6 +32,9 @@ const READY: Duration = Duration::from_secs(10);
 const TALK: Duration = Duration::from_secs(20);
 /// 死循环的服务端被结束后，等它的输出读完最多等多久。
 const STOP: Duration = Duration::from_secs(3);
+/// 程序的一行输出先压这么久再显示：读线程晚一点被调度时，更早写出的另一边的行还来得及排到它前面。
+/// 人眼看不出 40 毫秒的延迟；读线程被耽搁得比这还久，才会排错。
+const HOLD: Duration = Duration::from_millis(40);
 
 fn main() {
     let options = match Options::parse(std::env::args().skip(1).collect()) {
@@ -160,19 +165,21 @@ impl Options {
 
 // ───────── 运行中的程序 ─────────
 
-/// 从子进程、键盘和 Ctrl-C 来的事件，都送进同一个通道：顺序就是到达的顺序。
+/// 从子进程、键盘和 Ctrl-C 来的事件，都送进同一个通道。程序的输出带着写出的时间 `at`，按它排先后。
 enum Ev {
     /// 程序输出了一行；`prompt` 表示这是一段没有换行、停下来等输入的文字（提示符）。
     Out {
         run: u64,
         side: Side,
+        at: Duration,
         text: String,
         prompt: bool,
     },
-    /// 程序的一个输出管道关了。
+    /// 程序的一个输出来源关了。
     Closed {
         run: u64,
         side: Side,
+        at: Duration,
     },
     Key(KeyEvent),
     Interrupt,
@@ -245,6 +252,8 @@ struct Demo {
     in_header: bool,
     /// --live 的对话正在进行：这时的按键才是给程序的输入，之前按下的键都丢掉。
     talking: bool,
+    /// 读到了、还没显示的程序输出：（写出的时间，读到的时刻，事件），见 next_event。
+    held: Vec<(Duration, Instant, Ev)>,
 }
 
 fn index(side: Side) -> usize {
@@ -282,58 +291,54 @@ fn plain(text: &str) -> String {
     out
 }
 
-/// 一个管道的读线程：按行送出；末尾没有换行的一段（程序 flush 了提示符、等输入）作为提示符送出。
-fn reader(mut source: impl Read + Send + 'static, run: u64, side: Side, tx: Sender<Ev>) {
-    thread::spawn(move || {
-        let mut pending: Vec<u8> = Vec::new();
-        // pending 里已经作为提示符显示过的字节数。
-        let mut shown = 0;
-        let mut buf = [0u8; 4096];
-        loop {
-            let n = match source.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => n,
-            };
-            pending.extend_from_slice(&buf[..n]);
-            while let Some(end) = pending.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = pending.drain(..=end).collect();
-                let rest = &line[shown.min(line.len() - 1)..line.len() - 1];
-                let text = String::from_utf8_lossy(rest)
-                    .trim_end_matches('\r')
-                    .to_string();
-                if shown == 0 || !text.trim().is_empty() {
-                    let _ = tx.send(Ev::Out {
-                        run,
-                        side,
-                        text,
-                        prompt: false,
-                    });
-                }
-                shown = 0;
+/// 把一个来源的输出切成行：末尾没有换行的一段（程序 flush 了提示符、等输入）作为提示符送出。
+/// 在读线程里运行，每个来源一份。
+#[derive(Clone, Default)]
+struct Lines {
+    pending: Vec<u8>,
+    /// pending 里已经作为提示符显示过的字节数。
+    shown: usize,
+}
+
+impl Lines {
+    /// 收下一段输出，返回切出来的（文字，是不是提示符）。空的一段表示来源关了：剩下的都送出去。
+    fn feed(&mut self, bytes: &[u8]) -> Vec<(String, bool)> {
+        let mut out = Vec::new();
+        if bytes.is_empty() {
+            if self.pending.len() > self.shown {
+                out.push((
+                    String::from_utf8_lossy(&self.pending[self.shown..]).to_string(),
+                    false,
+                ));
             }
-            // 剩下的不是半个 UTF-8 字符，就是程序停在这里等输入的提示符。
-            if pending.len() > shown && std::str::from_utf8(&pending[shown..]).is_ok() {
-                let text = String::from_utf8_lossy(&pending[shown..]).to_string();
-                shown = pending.len();
-                let _ = tx.send(Ev::Out {
-                    run,
-                    side,
-                    text,
-                    prompt: true,
-                });
+            self.pending.clear();
+            self.shown = 0;
+            return out;
+        }
+        self.pending.extend_from_slice(bytes);
+        while let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            let rest = &line[self.shown.min(line.len() - 1)..line.len() - 1];
+            let text = String::from_utf8_lossy(rest)
+                .trim_end_matches('\r')
+                .to_string();
+            if self.shown == 0 || !text.trim().is_empty() {
+                out.push((text, false));
             }
+            self.shown = 0;
         }
-        if pending.len() > shown {
-            let text = String::from_utf8_lossy(&pending[shown..]).to_string();
-            let _ = tx.send(Ev::Out {
-                run,
-                side,
-                text,
-                prompt: false,
-            });
+        // 剩下的不是半个 UTF-8 字符，就是程序停在这里等输入的提示符。
+        if self.pending.len() > self.shown
+            && std::str::from_utf8(&self.pending[self.shown..]).is_ok()
+        {
+            out.push((
+                String::from_utf8_lossy(&self.pending[self.shown..]).to_string(),
+                true,
+            ));
+            self.shown = self.pending.len();
         }
-        let _ = tx.send(Ev::Closed { run, side });
-    });
+        out
+    }
 }
 
 fn python3() -> Option<String> {
@@ -394,6 +399,7 @@ impl Demo {
             screen: None,
             in_header: false,
             talking: false,
+            held: Vec::new(),
         }
     }
 
@@ -564,6 +570,7 @@ impl Demo {
                 side,
                 text,
                 prompt,
+                ..
             } => {
                 let Some(running) = self.sides[index(side)].as_mut().filter(|r| r.run == run)
                 else {
@@ -574,7 +581,7 @@ impl Demo {
                 }
                 self.program_line(side, &text);
             }
-            Ev::Closed { run, side } => {
+            Ev::Closed { run, side, .. } => {
                 let Some(running) = self.sides[index(side)].as_mut().filter(|r| r.run == run)
                 else {
                     return Ok(());
@@ -593,6 +600,34 @@ impl Demo {
             }
         }
         Ok(())
+    }
+
+    /// 下一个事件，最多等 `wait`。程序的输出先压 HOLD 那么久，再按写出的时间先后交出去；
+    /// 按键和 Ctrl-C 马上交出去。
+    fn next_event(&mut self, wait: Duration) -> Result<Ev, RecvTimeoutError> {
+        let deadline = Instant::now() + wait;
+        loop {
+            // 写得最早的那行压够了，就轮到它（比它晚写出的行都排在它后面等着）。
+            let first = (0..self.held.len()).min_by_key(|&k| self.held[k].0);
+            let due = first.map(|k| self.held[k].1 + HOLD);
+            if let (Some(k), Some(due)) = (first, due)
+                && due <= Instant::now()
+            {
+                return Ok(self.held.remove(k).2);
+            }
+            let until = due.map_or(deadline, |due| due.min(deadline));
+            match self
+                .rx
+                .recv_timeout(until.saturating_duration_since(Instant::now()))
+            {
+                Ok(ev @ (Ev::Out { at, .. } | Ev::Closed { at, .. })) => {
+                    self.held.push((at, Instant::now(), ev));
+                }
+                Ok(ev) => return Ok(ev),
+                Err(RecvTimeoutError::Timeout) if due.is_some_and(|due| due <= deadline) => {}
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// 处理事件，直到 `done` 成立；超过 `patience` 就失败，说明在等什么。
@@ -616,7 +651,7 @@ impl Demo {
                 Some(deadline) => deadline.saturating_duration_since(Instant::now()),
                 None => Duration::from_secs(3600),
             };
-            match self.rx.recv_timeout(wait.min(Duration::from_millis(250))) {
+            match self.next_event(wait.min(Duration::from_millis(250))) {
                 Ok(ev) => {
                     let typing = self.talking && self.conversing();
                     self.handle(ev, typing)?;
@@ -670,33 +705,45 @@ impl Demo {
             screen.titles[i] = title;
         }
         self.show(side, &format!("$ {}", words.join(" ")));
+        let capture = capture::Capture::attach(&mut command);
+        let open_pipes = capture.sources();
         let mut child = command
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| Stop::Failed(format!("无法启动 {program}（{e}）。")))?;
+        // command 还握着程序那头的输出：放掉它，程序退出时这边才读得到结尾。
+        drop(command);
         self.next_run += 1;
         let run = self.next_run;
-        reader(
-            child.stdout.take().expect("stdout 是管道"),
-            run,
-            side,
-            self.tx.clone(),
-        );
-        reader(
-            child.stderr.take().expect("stderr 是管道"),
-            run,
-            side,
-            self.tx.clone(),
-        );
+        let tx = self.tx.clone();
+        let mut lines = Lines::default();
+        capture.start(&mut child, move |chunk| {
+            let closed = chunk.bytes.is_empty();
+            for (text, prompt) in lines.feed(&chunk.bytes) {
+                let at = chunk.at;
+                let _ = tx.send(Ev::Out {
+                    run,
+                    side,
+                    at,
+                    text,
+                    prompt,
+                });
+            }
+            if closed {
+                let _ = tx.send(Ev::Closed {
+                    run,
+                    side,
+                    at: chunk.at,
+                });
+            }
+        });
         let stdin = child.stdin.take();
         self.sides[i] = Some(Running {
             run,
             program,
             child,
             stdin,
-            open_pipes: 2,
+            open_pipes,
             prompts: 0,
             answered: 0,
             exit: None,
@@ -892,7 +939,7 @@ impl Demo {
         }
         let until = Instant::now() + Duration::from_millis(700);
         while let Some(left) = until.checked_duration_since(Instant::now()) {
-            match self.rx.recv_timeout(left) {
+            match self.next_event(left) {
                 Ok(ev) => {
                     if self.handle(ev, false).is_err() {
                         return false;
@@ -1225,6 +1272,8 @@ impl Demo {
         if !self.paced {
             return Ok(Nav::Next);
         }
+        // 还压在手里的输出属于已经结束的运行，不再显示。
+        self.held.clear();
         while let Ok(ev) = self.rx.try_recv() {
             if matches!(ev, Ev::Interrupt) {
                 return Err(Stop::Interrupted);
@@ -1780,6 +1829,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// 后写出、先读到的行要等一等：更早写出的那行一到，就排到它前面。按键不用等。
+    #[test]
+    fn output_is_released_in_the_order_it_was_written() {
+        let mut demo = Demo::new(Options::default());
+        let out = |text: &str, ms: u64| Ev::Out {
+            run: 1,
+            side: Side::Left,
+            at: Duration::from_millis(ms),
+            text: text.into(),
+            prompt: false,
+        };
+        // 读线程送来的先后：后写的那行先到。
+        demo.tx.send(out("后写的", 20)).unwrap();
+        demo.tx.send(out("先写的", 10)).unwrap();
+        demo.tx.send(Ev::Interrupt).unwrap();
+        let mut seen = Vec::new();
+        while seen.len() < 3 {
+            match demo.next_event(Duration::from_secs(5)).unwrap() {
+                Ev::Out { text, .. } => seen.push(text),
+                Ev::Interrupt => seen.push("Ctrl-C".into()),
+                _ => {}
+            }
+        }
+        assert_eq!(seen, ["Ctrl-C", "先写的", "后写的"]);
     }
 
     #[test]

@@ -602,6 +602,73 @@ fn a_busy_port_at_preflight_is_named_and_its_steps_skipped() {
     assert!(out.contains("没有演示成功的步骤：qq"), "{run}");
 }
 
+/// 两边的行按程序写出的先后显示：一边打印了一行、再通过套接字让另一边打印下一行，
+/// 那么屏幕上前一行一定在后一行上面。没有排序时（两个读线程谁先被调度谁先显示），
+/// 这几对在两核机器上 20 遍里颠倒了 41 次；所以跑 3 遍，每遍都要对。
+/// 只在 Linux 上断言：那里用内核的时间戳排序；Windows、macOS 上是读到的先后（见 docs/platforms.md）。
+#[cfg(target_os = "linux")]
+#[test]
+fn lines_appear_in_the_order_the_programs_wrote_them() {
+    let _ports = lesson_ports();
+    // （第几步，先写出的行，它引起的另一边的行）；一行是（标签，内容）。
+    type Line = (&'static str, &'static str);
+    let causes: &[(usize, Line, Line)] = &[
+        (
+            2,
+            ("[服务端]", "收到 6 字节：hello!"),
+            ("[客户端]", "收到回复：hi"),
+        ),
+        (4, ("[服务端]", "连上了"), ("[客户端]", "收到回复：hi")),
+        (
+            4,
+            ("[服务端]", "收到 6 字节：hello!"),
+            ("[客户端]", "收到回复：hi"),
+        ),
+        (
+            4,
+            ("[客户端]", "已发送 hello!"),
+            ("[客户端]", "收到回复：hi"),
+        ),
+        (
+            6,
+            ("[服务端]", "已回复 hi"),
+            ("[客户端]", "收到来自 127.0.0.1:9000"),
+        ),
+        (
+            8,
+            ("[服务端]", "===> %Y %m %d"),
+            ("[客户端]", "服务器回答："),
+        ),
+        (
+            10,
+            ("[服务端]", "一共 recv 了"),
+            ("[客户端]", "服务端回复："),
+        ),
+        (
+            11,
+            ("[服务端]", "第 6 条消息（3000 字节）"),
+            ("[客户端]", "服务端回复（"),
+        ),
+    ];
+    for round in 1..=3 {
+        let run = run_demo(&["--auto", "unix", "tcp", "udp", "time", "sticky", "framed"]);
+        assert_eq!(run.status.code(), Some(0), "{run}");
+        for (step, (first_label, first), (then_label, then)) in causes {
+            if *step == 2 && !cfg!(unix) {
+                continue;
+            }
+            let section = step_section(&run.stdout, *step);
+            let a = find_line(&section, first_label, first, 0);
+            let b = find_line(&section, then_label, then, 0);
+            assert!(
+                a.is_some() && b.is_some() && a < b,
+                "第 {round} 遍第 {step} 步：{first_label} {first} 应该显示在 {then_label} {then} 上面\n{}\n\n{run}",
+                section.join("\n")
+            );
+        }
+    }
+}
+
 #[test]
 fn python_programs_take_either_side() {
     let python = lesson_checks::python3();
