@@ -252,6 +252,10 @@ struct Demo {
     in_header: bool,
     /// --live 的对话正在进行：这时的按键才是给程序的输入，之前按下的键都丢掉。
     talking: bool,
+    /// 这一步只有一个程序（投影时它的输出不加标签）。
+    single: bool,
+    /// 这一步的长行截成一行（见 Step::clip）。
+    clip: bool,
     /// 读到了、还没显示的程序输出：（写出的时间，读到的时刻，事件），见 next_event。
     held: Vec<(Duration, Instant, Ev)>,
 }
@@ -399,6 +403,8 @@ impl Demo {
             screen: None,
             in_header: false,
             talking: false,
+            single: false,
+            clip: false,
             held: Vec::new(),
         }
     }
@@ -460,8 +466,19 @@ impl Demo {
             self.redraw();
             return;
         }
-        let line = format!("{} {shown}", self.label(side));
-        self.emit(&line);
+        // 投影时：只有一个程序的步骤不加标签，和在终端里直接运行它一样；clip 的步骤每行只占一行，
+        // 长长的一串数据截掉尾巴，整步的输出才放得进 30 行。--auto 的输出（CI 的记录）总是完整的。
+        let line = if self.paced && self.single {
+            shown
+        } else {
+            format!("{} {shown}", self.label(side))
+        };
+        if self.paced && self.clip {
+            let line = split::clip(&line, terminal_cols() - 1);
+            self.emit(&line);
+        } else {
+            self.emit(&line);
+        }
     }
 
     /// 分屏：把整屏重新拼好，一次写出去。
@@ -495,6 +512,9 @@ impl Demo {
     /// 程序输出的一行。socket_params 的 Markdown 表格改成列表，每项是"课程的写法：内核的回答"：
     /// 投影上一行表格不再折成三行，中间那栏（Rust 的写法）在文档里看。
     fn program_line(&mut self, side: Side, text: &str) {
+        if self.table_as_list && text.trim().is_empty() {
+            return;
+        }
         if self.table_as_list && text.starts_with('|') {
             let cells: Vec<&str> = text.trim_matches('|').split('|').map(str::trim).collect();
             if cells.len() < 3 || cells[0].starts_with("---") || cells[0].contains("课程") {
@@ -1087,6 +1107,7 @@ impl Demo {
                 self.stop(Side::Left);
             }
             Act::ReuseTrial => self.reuse_trial(cast)?,
+            Act::Pause(prompt) => self.pause_in_step(prompt)?,
         }
         Ok(true)
     }
@@ -1201,17 +1222,7 @@ impl Demo {
             for (round, (cast, proof, title)) in self.casts(step).into_iter().enumerate() {
                 // --python 的两种搭配之间也停一下：第一种的输出不会被第二种挤出屏幕。
                 if round > 0 {
-                    match self.pause("回车 换一个方向") {
-                        Ok(Nav::Quit) => return Err(Stop::Quit),
-                        Err(stop) => return Err(stop),
-                        Ok(_) => {}
-                    }
-                    if let Some(screen) = self.screen.as_mut() {
-                        screen.panes = Default::default();
-                        screen.narration.clear();
-                    } else if self.region_top > 0 {
-                        print!("\x1b[{};1H\x1b[J", self.region_top);
-                    }
+                    self.pause_in_step("回车 换一个方向")?;
                 }
                 if !title.is_empty() {
                     self.say(&format!("▶▶ {title}"));
@@ -1266,6 +1277,66 @@ impl Demo {
     }
 
     // ───── 老师的节奏 ─────
+
+    /// 一步中间停一下（--python 换方向、第 5 步的两半之间），好让前一半的输出留在屏幕上讲完：
+    /// 回车继续，q 结束。继续时清掉程序输出那块，后一半从标题下面开始显示，不会把标题挤出屏幕。
+    fn pause_in_step(&mut self, prompt: &str) -> Result<(), Stop> {
+        if !self.paced {
+            return Ok(());
+        }
+        let text = self.paint("2", &format!("── {prompt}　q 结束 ──"));
+        if let Some(screen) = self.screen.as_mut() {
+            screen.status = text;
+            screen.typing = None;
+            self.redraw();
+        } else {
+            print!("{text}");
+            let _ = std::io::stdout().flush();
+        }
+        // 运行时按下、还没处理的键不算数；程序的输出照样收着。
+        let mut fresh = false;
+        loop {
+            let ev = if fresh {
+                self.rx.recv().map_err(|_| Stop::Quit)?
+            } else {
+                match self.rx.try_recv() {
+                    Ok(ev) => ev,
+                    Err(_) => {
+                        fresh = true;
+                        continue;
+                    }
+                }
+            };
+            match ev {
+                Ev::Interrupt => return Err(Stop::Interrupted),
+                Ev::Out { at, .. } | Ev::Closed { at, .. } => {
+                    self.held.push((at, Instant::now(), ev));
+                }
+                Ev::Key(key) if fresh && key.kind != KeyEventKind::Release => {
+                    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+                    match key.code {
+                        KeyCode::Char('c') if ctrl => return Err(Stop::Interrupted),
+                        KeyCode::Enter => break,
+                        KeyCode::Char('q' | 'Q') => return Err(Stop::Quit),
+                        _ => {}
+                    }
+                }
+                Ev::Key(_) => {}
+            }
+        }
+        if let Some(screen) = self.screen.as_mut() {
+            screen.panes = Default::default();
+            screen.narration.clear();
+            screen.status.clear();
+            self.redraw();
+        } else if self.region_top > 0 {
+            print!("\x1b[{};1H\x1b[J", self.region_top);
+        } else {
+            print!("\r\n");
+        }
+        let _ = std::io::stdout().flush();
+        Ok(())
+    }
 
     /// 停下来等老师：回车、b、r、数字+回车、q。停下之前按下的键都丢掉。
     fn pause(&mut self, prompt: &str) -> Result<Nav, Stop> {
@@ -1370,6 +1441,8 @@ impl Demo {
 
     fn heading(&mut self, number: usize, step: &Step) {
         self.labels = step.labels;
+        self.single = step.programs[1].is_empty();
+        self.clip = step.clip;
         if let Some(screen) = self.screen.as_mut() {
             *screen = split::Screen::default();
             screen.titles = step.labels.map(|l| format!("[{l}]"));

@@ -119,6 +119,15 @@ pub fn wrap(line: &str, cols: usize) -> Vec<String> {
     pieces
 }
 
+/// 截成一行：放不下时留下能放下的部分，结尾加 `…`。
+pub fn clip(line: &str, cols: usize) -> String {
+    let mut pieces = wrap(line, cols.saturating_sub(1));
+    if pieces.len() == 1 {
+        return pieces.swap_remove(0);
+    }
+    format!("{}…", pieces.swap_remove(0))
+}
+
 /// 一段文字（可能带控制序列）显示出来有多宽。
 fn visible(text: &str) -> usize {
     let mut total = 0;

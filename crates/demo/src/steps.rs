@@ -44,6 +44,8 @@ pub enum Act {
     StopLoop,
     /// 不设 SO_REUSEADDR 马上重启服务端，撞上 Address already in use（最多试三次）。
     ReuseTrial,
+    /// 一步中间停一下，让老师讲完前一半（--auto 时不停）；继续时清掉前一半的输出。
+    Pause(&'static str),
 }
 
 use Act::*;
@@ -75,6 +77,8 @@ pub struct Step {
     pub live_hint: &'static str,
     /// 程序输出的是 Markdown 表格：演示时改成列表，投影上不折成好几行。
     pub table_as_list: bool,
+    /// 投影时每行输出只占一行，长的截掉尾巴（黏包那两步的数据很长，整步要放进 100x30）。
+    pub clip: bool,
 }
 
 /// QQ 客户端的联系人（测试核对它们和 qq_client 里写的一样）。
@@ -125,6 +129,7 @@ pub const STEPS: &[Step] = &[
         ports: &[],
         live_hint: "",
         table_as_list: false,
+        clip: false,
     },
     Step {
         name: "unix",
@@ -170,6 +175,7 @@ pub const STEPS: &[Step] = &[
         ports: &[],
         live_hint: "",
         table_as_list: false,
+        clip: false,
     },
     Step {
         name: "measure",
@@ -190,6 +196,7 @@ pub const STEPS: &[Step] = &[
         ports: &[],
         live_hint: "",
         table_as_list: false,
+        clip: false,
     },
     Step {
         name: "tcp",
@@ -221,6 +228,7 @@ pub const STEPS: &[Step] = &[
         ports: &[(8898, Proto::Tcp)],
         live_hint: "",
         table_as_list: false,
+        clip: false,
     },
     Step {
         name: "reuse",
@@ -235,7 +243,8 @@ pub const STEPS: &[Step] = &[
         ],
         acts: &[
             ReuseTrial,
-            Say("去掉 --no-reuse，再重启一次："),
+            Pause("回车 看 SO_REUSEADDR 怎么解决"),
+            Say("去掉 --no-reuse 再重启：这次 bind 之前设了 SO_REUSEADDR。"),
             Launch(Left, &[]),
             Ready(Left, "127.0.0.1:8898"),
             Note("设置了 SO_REUSEADDR，同一个端口马上就重启成功了。"),
@@ -257,6 +266,7 @@ pub const STEPS: &[Step] = &[
         ports: &[(8898, Proto::Tcp)],
         live_hint: "",
         table_as_list: false,
+        clip: false,
     },
     Step {
         name: "udp",
@@ -287,6 +297,7 @@ pub const STEPS: &[Step] = &[
         ports: &[(9000, Proto::Udp)],
         live_hint: "",
         table_as_list: false,
+        clip: false,
     },
     Step {
         name: "qq",
@@ -329,6 +340,7 @@ pub const STEPS: &[Step] = &[
         ports: &[(8081, Proto::Udp)],
         live_hint: "联系人：金老板、哪吒、egg、yuan（都在 127.0.0.1:8081）。客户端先输入其中一个名字。",
         table_as_list: false,
+        clip: false,
     },
     Step {
         name: "time",
@@ -365,6 +377,7 @@ pub const STEPS: &[Step] = &[
         ports: &[(9000, Proto::Udp)],
         live_hint: "试试 %Y %m %d、%H:%M:%S，或者直接回车（默认格式）；客户端那边按 Ctrl-D 结束。",
         table_as_list: false,
+        clip: false,
     },
     Step {
         name: "params",
@@ -385,6 +398,7 @@ pub const STEPS: &[Step] = &[
         ports: &[],
         live_hint: "",
         table_as_list: true,
+        clip: false,
     },
     Step {
         name: "sticky",
@@ -420,6 +434,7 @@ pub const STEPS: &[Step] = &[
         ports: &[(8899, Proto::Tcp)],
         live_hint: "",
         table_as_list: false,
+        clip: true,
     },
     Step {
         name: "framed",
@@ -454,5 +469,6 @@ pub const STEPS: &[Step] = &[
         ports: &[(8900, Proto::Tcp)],
         live_hint: "",
         table_as_list: false,
+        clip: true,
     },
 ];
