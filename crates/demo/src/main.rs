@@ -84,8 +84,8 @@ fn usage() -> String {
         "\n选项：\n\
          \x20 --from 步骤  从这一步开始（写名字或编号，比如 --from udp、--from 6）\n\
          \x20 --python     TCP、UDP、QQ、时间这几步的另一边换成 scripts/python/ 里的 Python 程序（两个方向各一次）\n\
-         \x20 --split      分屏：上面讲解，下面左边服务端、右边客户端（终端至少 80 列宽时好看）\n\
-         \x20 --live       需要键盘输入的程序由你自己输入（Tab 切换服务端、客户端），不再由演示代打\n\
+         \x20 --split      分屏：上面讲解，下面左边服务端、右边客户端，从上往下读就是先后（终端至少 80 列宽时好看）\n\
+         \x20 --live       需要键盘输入的程序由你自己输入（哪边在等输入就归哪边，Tab 也可以切换），不再由演示代打\n\
          \x20 --auto       不停顿，一口气演示完（标准输入不是终端时自动如此，CI 就这样运行）\n\
          \x20 --list       列出所有步骤和它们用到的程序\n\
          \x20 -h, --help   显示这段说明\n\n\
@@ -462,7 +462,7 @@ impl Demo {
             plain(text)
         };
         if let Some(screen) = self.screen.as_mut() {
-            screen.panes[index(side)].push(shown);
+            screen.lines.push((index(side), shown));
             self.redraw();
             return;
         }
@@ -600,6 +600,12 @@ impl Demo {
                     running.prompts += 1;
                 }
                 self.program_line(side, &text);
+                // --live：哪边停下来等输入，输入就归哪边（还没打字的时候才换，打了一半的不被抢走）。
+                if prompt && self.talking && self.typing.is_empty() && self.focus != side {
+                    self.focus = side;
+                    self.hide_typing();
+                    self.show_typing();
+                }
             }
             Ev::Closed { run, side, .. } => {
                 let Some(running) = self.sides[index(side)].as_mut().filter(|r| r.run == run)
@@ -1140,10 +1146,11 @@ impl Demo {
     fn time_wait(&mut self, port: u16) {
         match time_wait_count(&[port]) {
             Some(count) => {
+                // 命令单独一行：投影上它不会从中间折断，老师也好照着敲。
                 self.system(&format!(
-                    "端口 {port} 上处于 TIME_WAIT 的 TCP 连接：{count} 个（查看命令：{}）",
-                    time_wait_command(port)
+                    "端口 {port} 上处于 TIME_WAIT 的 TCP 连接：{count} 个（前面几次运行留下的也算在内）。自己查看："
                 ));
+                self.system(&format!("$ {}", time_wait_command(port)));
             }
             None => self.system(&format!(
                 "（这台机器上查不到 TIME_WAIT，可以自己运行：{}）",
@@ -1228,7 +1235,7 @@ impl Demo {
                     self.say(&format!("▶▶ {title}"));
                 }
                 if cast.python[0] && !step.python_note.is_empty() {
-                    self.note(&format!("↑ {}", step.python_note));
+                    self.say(&format!("▶ {}", step.python_note));
                 }
                 let start = self.log.len();
                 for act in step.acts {
@@ -1325,7 +1332,7 @@ impl Demo {
             }
         }
         if let Some(screen) = self.screen.as_mut() {
-            screen.panes = Default::default();
+            screen.lines.clear();
             screen.narration.clear();
             screen.status.clear();
             self.redraw();
@@ -1414,7 +1421,9 @@ impl Demo {
                         screen.status = format!("{text} {digits}");
                         self.redraw();
                     } else {
-                        print!("{c}");
+                        // 第一个数字和提示之间空一格，不粘在"──"上。
+                        let space = if digits.len() == 1 { " " } else { "" };
+                        print!("{space}{c}");
                         let _ = std::io::stdout().flush();
                     }
                     continue;
@@ -1446,6 +1455,8 @@ impl Demo {
         if let Some(screen) = self.screen.as_mut() {
             *screen = split::Screen::default();
             screen.titles = step.labels.map(|l| format!("[{l}]"));
+            screen.single = step.programs[1].is_empty();
+            screen.clip = step.clip;
             self.in_header = true;
         } else if self.paced {
             // 每一步从屏幕顶上开始；标题和看点固定在上面，程序的输出只在下面滚动。
@@ -1676,8 +1687,9 @@ impl Demo {
 
     /// 整节课：返回没有演示成功的步骤。
     fn lesson(&mut self, order: &[usize]) -> Result<BTreeSet<usize>, Stop> {
+        let mut order = order.to_vec();
         let mut skipped = BTreeSet::new();
-        self.preflight(order, &mut skipped)?;
+        self.preflight(&order, &mut skipped)?;
         if self.options.split && self.paced {
             // 备用屏幕：演示结束后终端回到原来的样子；光标藏起来，分屏里不需要它。
             print!("\x1b[?1049h\x1b[?25l\x1b[2J");
@@ -1722,7 +1734,14 @@ impl Demo {
                 Nav::Next => at += 1,
                 Nav::Back => at = at.saturating_sub(1),
                 Nav::Repeat => {}
-                Nav::Jump(n) => at = order.iter().position(|&j| j == n).unwrap_or(at),
+                // 跳到这次没选的步骤（比如只演示 tcp 时按 10）：把它排在当前这一步后面。
+                Nav::Jump(n) => match order.iter().position(|&j| j == n) {
+                    Some(found) => at = found,
+                    None => {
+                        order.insert(at + 1, n);
+                        at += 1;
+                    }
+                },
                 Nav::Quit => return Err(Stop::Quit),
             }
         }

@@ -12,8 +12,13 @@ pub struct Screen {
     pub header: Vec<String>,
     /// 演示自己的说明（▶、↑、[系统]）：标题下面只显示最近几行。
     pub narration: Vec<String>,
-    /// 左右两栏的输出。
-    pub panes: [Vec<String>; 2],
+    /// 两栏的输出，按显示的先后：（哪一栏，一行）。画的时候每行都比前一行（不管哪一栏）低一行起头，
+    /// 从上往下读就是先后，像时序图：服务端先启动，它的 `$` 行就在客户端的 `$` 行上面。
+    pub lines: Vec<(usize, String)>,
+    /// 这一步只有一个程序：用整个宽度显示它，不分两栏。
+    pub single: bool,
+    /// 每行只占一行，长的截掉尾巴（见 steps.rs 的 Step::clip）。
+    pub clip: bool,
     /// 两栏的标题（[服务端] tcp_server）。
     pub titles: [String; 2],
     /// 最后一行：停下时的按键提示。
@@ -34,9 +39,13 @@ pub fn width(c: char) -> usize {
     if wide { 2 } else { 1 }
 }
 
+/// 不放在行首的标点（句号、逗号、右括号……）和不放在行尾的标点（左括号、左引号）。
+const NO_LINE_START: &str = "，。、：；！？）】」』》〉…’”,.:;!?)]}%";
+const NO_LINE_END: &str = "（【「『《〈‘“([{";
+
 /// 把一行按显示宽度折成几段。控制序列不占宽度，原样留在段里；每段结尾关掉颜色，下一段开头接上原来的颜色。
 /// 英文单词和数字不从中间断开（`Address already in use` 不会折成 `Addre` 和 `ss`）：在空格后、中文字前后折行；
-/// 一个词比一整行还长时才硬断。
+/// 一个词比一整行还长时才硬断。标点照中文排版的规矩：`。，）` 这类不放在行首，`（` 这类不放在行尾。
 pub fn wrap(line: &str, cols: usize) -> Vec<String> {
     let cols = cols.max(4);
     let mut pieces = Vec::new();
@@ -47,6 +56,7 @@ pub fn wrap(line: &str, cols: usize) -> Vec<String> {
     // 这一段里最后一个可以折行的地方：字节位置、它后面的宽度、那里生效的颜色。
     let mut fold: Option<(usize, usize, String)> = None;
     let mut last_wide = false;
+    let mut prev = ' ';
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\u{1b}' {
@@ -73,8 +83,9 @@ pub fn wrap(line: &str, cols: usize) -> Vec<String> {
             continue;
         }
         let w = width(c);
-        // 中文字的前后、空格的地方可以折行。
-        if w == 2 || last_wide || c == ' ' {
+        // 中文字的前后、空格的地方可以折行，只要不把标点留在不该在的地方。
+        let may_fold = !NO_LINE_START.contains(c) && !NO_LINE_END.contains(prev);
+        if (w == 2 || last_wide || c == ' ') && may_fold {
             fold = Some((piece.len(), 0, colour.clone()));
         }
         if used + w > cols {
@@ -111,6 +122,7 @@ pub fn wrap(line: &str, cols: usize) -> Vec<String> {
             fold = Some((piece.len(), 0, colour.clone()));
         }
         last_wide = w == 2;
+        prev = c;
     }
     if !colour.is_empty() {
         piece.push_str("\u{1b}[0m");
@@ -119,13 +131,35 @@ pub fn wrap(line: &str, cols: usize) -> Vec<String> {
     pieces
 }
 
-/// 截成一行：放不下时留下能放下的部分，结尾加 `…`。
+/// 截成一行：放不下时留下能放下的部分，结尾加 `…`。截断处落在一对括号里面时，连左括号一起截掉，
+/// 不留下半句"（中间省略…"。
 pub fn clip(line: &str, cols: usize) -> String {
-    let mut pieces = wrap(line, cols.saturating_sub(1));
-    if pieces.len() == 1 {
-        return pieces.swap_remove(0);
+    if visible(line) <= cols {
+        return line.to_string();
     }
-    format!("{}…", pieces.swap_remove(0))
+    // 截断不看单词的边界：反正后面的都不显示了。
+    let mut head = String::new();
+    let mut used = 0;
+    let mut escape = false;
+    for c in line.chars() {
+        if escape || c == '\u{1b}' {
+            escape = !(escape && c.is_ascii_alphabetic());
+            head.push(c);
+            continue;
+        }
+        if used + width(c) + 1 > cols {
+            break;
+        }
+        used += width(c);
+        head.push(c);
+    }
+    if let Some(open) = head.rfind('（')
+        && !head[open..].contains('）')
+    {
+        head.truncate(open);
+        head = head.trim_end_matches('…').to_string();
+    }
+    format!("{head}…\u{1b}[0m")
 }
 
 /// 一段文字（可能带控制序列）显示出来有多宽。
@@ -170,8 +204,11 @@ impl Screen {
         let keep = narration.len().saturating_sub(NARRATION_ROWS);
         narration.drain(..keep);
         out.extend(narration);
-        let left = (cols - 1) / 2;
-        let right = cols - 1 - left;
+        let (left, right) = if self.single {
+            (cols, 0)
+        } else {
+            ((cols - 1) / 2, cols - 1 - (cols - 1) / 2)
+        };
         let widths = [left, right];
         let title = |text: &str, cols: usize| {
             let text = pad(&format!("━━ {text} "), cols);
@@ -179,27 +216,56 @@ impl Screen {
             let fill = cols.saturating_sub(visible(trimmed));
             format!("{trimmed}{}", "━".repeat(fill))
         };
-        out.push(format!(
-            "{}┃{}",
-            title(&self.titles[0], left),
-            title(&self.titles[1], right)
-        ));
-        let body = rows.saturating_sub(out.len() + 1);
-        let mut columns: Vec<Vec<String>> = Vec::new();
-        for (i, pane) in self.panes.iter().enumerate() {
-            let mut wrapped: Vec<String> = pane.iter().flat_map(|l| wrap(l, widths[i])).collect();
-            if let Some((at, typing)) = &self.typing
-                && *at == i
-            {
-                wrapped.extend(wrap(&format!("⌨ {typing}"), widths[i]));
-            }
-            let keep = wrapped.len().saturating_sub(body);
-            wrapped.drain(..keep);
-            columns.push(wrapped);
+        if self.single {
+            out.push(title(&self.titles[0], cols));
+        } else {
+            out.push(format!(
+                "{}┃{}",
+                title(&self.titles[0], left),
+                title(&self.titles[1], right)
+            ));
         }
-        for row in 0..body {
-            let cell = |i: usize| columns[i].get(row).map(String::as_str).unwrap_or("");
-            out.push(format!("{}│{}", pad(cell(0), left), pad(cell(1), right)));
+        let body = rows.saturating_sub(out.len() + 1);
+        // 按先后把每一行放进它那一栏：起头的行比前一行低，也不压住这一栏自己已有的行。
+        let mut grid: Vec<[String; 2]> = Vec::new();
+        let mut free = [0usize; 2];
+        let mut last_start: Option<usize> = None;
+        let typing = self
+            .typing
+            .as_ref()
+            .map(|(at, text)| (*at, format!("⌨ {text}")));
+        for (i, line) in self
+            .lines
+            .iter()
+            .map(|(i, l)| (*i, l.clone()))
+            .chain(typing)
+        {
+            let i = if self.single { 0 } else { i.min(1) };
+            let start = free[i].max(last_start.map_or(0, |row| row + 1));
+            let pieces = if self.clip {
+                vec![clip(&line, widths[i])]
+            } else {
+                wrap(&line, widths[i])
+            };
+            for (k, piece) in pieces.into_iter().enumerate() {
+                if grid.len() <= start + k {
+                    grid.resize_with(start + k + 1, Default::default);
+                }
+                grid[start + k][i] = piece;
+                free[i] = start + k + 1;
+            }
+            last_start = Some(start);
+        }
+        // 放不下时留最后 body 行（最新的输出）。
+        let keep = grid.len().saturating_sub(body);
+        grid.drain(..keep);
+        grid.resize_with(body, Default::default);
+        for [l, r] in &grid {
+            if self.single {
+                out.push(pad(l, cols));
+            } else {
+                out.push(format!("{}│{}", pad(l, left), pad(r, right)));
+            }
         }
         out.push(pad(&self.status, cols));
         out.iter().map(|line| pad(line, cols)).collect()
@@ -237,8 +303,10 @@ mod tests {
             status: "── 回车 下一步 ──".into(),
             ..Screen::default()
         };
-        screen.panes[0] = (1..=40).map(|i| format!("服务端第 {i} 行")).collect();
-        screen.panes[1] = vec!["\u{1b}[1;44m蓝底的一行\u{1b}[0m".into()];
+        screen.lines = (1..=40).map(|i| (0, format!("服务端第 {i} 行"))).collect();
+        screen
+            .lines
+            .push((1, "\u{1b}[1;44m蓝底的一行\u{1b}[0m".into()));
         let lines = screen.lines(100, 30);
         assert_eq!(lines.len(), 30);
         for line in &lines {
@@ -253,6 +321,41 @@ mod tests {
         assert!(lines.iter().any(|l| l.contains("\u{1b}[1;44m蓝底的一行")));
         let split = body.iter().find(|l| l.contains("蓝底的一行")).unwrap();
         assert!(split.find('│').unwrap() < split.find("蓝底").unwrap());
+    }
+
+    /// 两栏从上往下读就是先后：后显示的行总比先显示的行低，哪怕它在另一栏。
+    #[test]
+    fn the_two_columns_read_top_down_in_the_order_lines_were_shown() {
+        let mut screen = Screen::default();
+        for (pane, text) in [
+            (0, "$ tcp_server"),
+            (0, "正在监听"),
+            (1, "$ tcp_client"),
+            (0, "连上了"),
+            (1, "hi"),
+        ] {
+            screen.lines.push((pane, text.into()));
+        }
+        let rows: Vec<String> = screen.lines(60, 20).iter().map(|l| plain(l)).collect();
+        let row_of = |text: &str| rows.iter().position(|r| r.contains(text)).unwrap();
+        let order = ["$ tcp_server", "正在监听", "$ tcp_client", "连上了", "hi"].map(row_of);
+        assert!(
+            order.windows(2).all(|w| w[0] < w[1]),
+            "{order:?}\n{}",
+            rows.join("\n")
+        );
+        // 只有一个程序的步骤用整个宽度。
+        let mut single = Screen {
+            single: true,
+            ..Screen::default()
+        };
+        single.lines.push((0, "一".repeat(40)));
+        let rows: Vec<String> = single.lines(100, 20).iter().map(|l| plain(l)).collect();
+        assert!(
+            rows.iter().any(|r| r.starts_with(&"一".repeat(40))),
+            "{}",
+            rows.join("\n")
+        );
     }
 
     #[test]
@@ -270,6 +373,13 @@ mod tests {
                 "98)）"
             ]
         );
+        // 句号、右括号不放在行首，左括号不放在行尾：和它挨着的字一起挪到下一行。
+        let plain_pieces = |text: &str, cols: usize| -> Vec<String> {
+            wrap(text, cols).iter().map(|p| plain(p)).collect()
+        };
+        assert_eq!(plain_pieces("一二三。", 6), ["一二", "三。"]);
+        assert_eq!(plain_pieces("一二（三", 6), ["一二", "（三"]);
+        assert_eq!(plain_pieces("一二三）。", 8), ["一二", "三）。"]);
         // 中文可以在任意两个字之间折行；比一行还长的词只好硬断。
         assert_eq!(wrap("一二三四五", 4).len(), 3);
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
@@ -279,6 +389,20 @@ mod tests {
             ["one two", "three"]
         );
         assert!(coloured[1].starts_with("\u{1b}[33m"));
+    }
+
+    #[test]
+    fn clipping_never_leaves_half_a_bracket() {
+        let line = "第 1 次 recv 读到 1024 字节：hello0123456789…（中间省略 960 字节）…789";
+        assert_eq!(
+            plain(&clip(line, 40)),
+            "第 1 次 recv 读到 1024 字节：hello01234…"
+        );
+        assert_eq!(
+            plain(&clip(line, 60)),
+            "第 1 次 recv 读到 1024 字节：hello0123456789…"
+        );
+        assert_eq!(plain(&clip("短的一行", 40)), "短的一行");
     }
 
     #[test]

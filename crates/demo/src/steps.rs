@@ -215,6 +215,7 @@ pub const STEPS: &[Step] = &[
             Launch(Right, &[]),
             Exit(Right, 0),
             Exit(Left, 0),
+            Note("两边的行按写出的先后排：回复一发出，客户端就可能抢在服务端的下一行之前打印。"),
         ],
         input: [&[], &[]],
         proof: &[
@@ -224,7 +225,8 @@ pub const STEPS: &[Step] = &[
         ],
         python_proof: &[(Left, "127.0.0.1:8898"), (Left, "hello!"), (Right, "hi")],
         python_note: "Python 服务端用 tcp_server_reuse.py：上一轮是服务端先关闭，8898 还在 TIME_WAIT 里；\
-                      Linux、macOS 上没设 SO_REUSEADDR 的 tcp_server.py 要等约一分钟才能 bind（第 5 步细讲）。",
+                      Linux、macOS 上没设 SO_REUSEADDR 的 tcp_server.py 要等约一分钟才能 bind（第 5 步细讲）。\
+                      它和课程一样直接 print 收到的 bytes，所以显示 b'hello!'。",
         ports: &[(8898, Proto::Tcp)],
         live_hint: "",
         table_as_list: false,
@@ -293,7 +295,7 @@ pub const STEPS: &[Step] = &[
             (Right, "回复：hi"),
         ],
         python_proof: &[(Left, "127.0.0.1:9000"), (Left, "hello"), (Right, "hi")],
-        python_note: "",
+        python_note: "Python 服务端和课程一样直接 print 收到的 bytes，显示成 b'hello'；Rust 版先把字节变成文字再打印。",
         ports: &[(9000, Proto::Udp)],
         live_hint: "",
         table_as_list: false,
@@ -373,7 +375,7 @@ pub const STEPS: &[Step] = &[
             (Right, "⌨ %Y %m %d"),
             (Right, "退出码 0"),
         ],
-        python_note: "",
+        python_note: "Python 服务端直接 print 收到的 bytes：中文的格式显示成 b'%Y\\xe5\\xb9\\xb4…' 这样的 UTF-8 字节，和课程一样。",
         ports: &[(9000, Proto::Udp)],
         live_hint: "试试 %Y %m %d、%H:%M:%S，或者直接回车（默认格式）；客户端那边按 Ctrl-D 结束。",
         table_as_list: false,

@@ -1007,10 +1007,11 @@ mod terminal {
         term.wait_for("请输入消息", 1);
         term.press("你好\r");
         term.wait_for("回复消息", 1);
-        // Tab 切到服务端，回复一句。
-        term.press("\t在\r");
-        term.wait_for("的一条消息:在", 1);
-        term.press("\tq\r");
+        // 服务端停下来等回复：输入自动归服务端（按两次 Tab 切走又切回来）。客户端收到的回复来自 8081。
+        term.press("\t\t在\r");
+        term.wait_for("8081]的一条消息:在", 1);
+        // 客户端又在等下一条消息：输入自动回到客户端。
+        term.press("q\r");
         term.wait_for("请选择聊天对象", 2);
         term.press("\x04");
         term.wait_for("回车 结束演示", 1);
