@@ -892,6 +892,22 @@ mod terminal {
     const BEFORE_RUN: &str = "回车 运行这一步";
     const AFTER_RUN: &str = "回车 下一步";
 
+    /// 只演示一步（scripts/demo.sh udp）时，按数字加回车也能跳到别的步骤，而不是原地重来。
+    #[test]
+    fn a_jump_reaches_a_step_that_was_not_chosen() {
+        let _ports = lesson_ports();
+        let mut term = Terminal::start(&["udp"]);
+        term.wait_for("━━ 第 6 步", 1);
+        term.wait_for(BEFORE_RUN, 1);
+        term.press("9\r");
+        term.wait_for("━━ 第 9 步", 1);
+        term.wait_for(BEFORE_RUN, 2);
+        term.press("q");
+        let (status, seen, _, _) = term.finish();
+        assert_eq!(status.code(), Some(0), "{seen}");
+        assert_eq!(seen.matches("━━ 第 6 步").count(), 1, "{seen}");
+    }
+
     #[test]
     fn a_teacher_goes_back_repeats_jumps_and_stray_keys_skip_nothing() {
         let _ports = lesson_ports();
