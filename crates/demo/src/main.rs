@@ -891,11 +891,8 @@ impl Demo {
             step.input[1].iter().copied().collect(),
         ];
         if self.options.live {
-            let hint = step.live_hint;
-            if !hint.is_empty() {
-                self.note(hint);
-            }
-            self.note("轮到你了：输入一行按回车发给程序；Tab 在服务端、客户端之间切换；Ctrl-D 结束这一边的输入。");
+            // step.live_hint（比如联系人）已经显示在看点下面，这里不再重复。
+            self.note("轮到你了：输入一行按回车发给程序；哪边在等输入就归哪边，Tab 也可以切换；Ctrl-D 结束这一边的输入。");
             self.focus = Side::Right;
             self.typing.clear();
             self.cursor = 0;
@@ -1183,9 +1180,7 @@ impl Demo {
                 },
             )?;
             if !ready {
-                self.note(
-                    "↑ 这就是课程里的 Address already in use：端口还被 TIME_WAIT 里的旧连接占着。",
-                );
+                self.note("↑ 旧连接还在 TIME_WAIT 里，不设 SO_REUSEADDR 就 bind 不上这个端口。");
                 return Ok(());
             }
             self.stop(Side::Left);

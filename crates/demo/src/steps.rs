@@ -103,6 +103,7 @@ pub const STEPS: &[Step] = &[
             Launch(Left, &["message.txt"]),
             Exit(Left, 1),
             Note("文件还不存在，读的一方只能说一声就退出（退出码 1）。"),
+            Pause("回车 加上 --wait 再试"),
             Say("这次加上 --wait：读的一方先等着，再让写的一方去写。"),
             Launch(Left, &["--wait", "message.txt"]),
             Line(Left, "最多等 30 秒"),
@@ -155,6 +156,7 @@ pub const STEPS: &[Step] = &[
             Say("服务端正在等客户端。看一眼这个路径上的文件："),
             Ls("lesson.sock"),
             Note("第一个字母 s：这是 bind 创建的套接字文件；它只是个名字，大小是 0。"),
+            Pause("回车 启动客户端"),
             Launch(Right, &["lesson.sock"]),
             Exit(Right, 0),
             Exit(Left, 0),
@@ -215,7 +217,7 @@ pub const STEPS: &[Step] = &[
             Launch(Right, &[]),
             Exit(Right, 0),
             Exit(Left, 0),
-            Note("两边的行按写出的先后排：回复一发出，客户端就可能抢在服务端的下一行之前打印。"),
+            Note("两边的行按写出的先后排：程序都是先 send 再打印，对方的下一行可能抢在它前面。"),
         ],
         input: [&[], &[]],
         proof: &[
@@ -287,6 +289,7 @@ pub const STEPS: &[Step] = &[
             Launch(Right, &[]),
             Exit(Right, 0),
             Exit(Left, 0),
+            Note("两边的行按写出的先后排：程序都是先 send 再打印，对方的下一行可能抢在它前面。"),
         ],
         input: [&[], &[]],
         proof: &[
