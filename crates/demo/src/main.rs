@@ -473,12 +473,12 @@ impl Demo {
         } else {
             format!("{} {shown}", self.label(side))
         };
-        if self.paced && self.clip {
-            let line = split::clip(&line, terminal_cols() - 1);
-            self.emit(&line);
+        let line = if self.paced && self.clip {
+            split::clip(&line, terminal_cols() - 1)
         } else {
-            self.emit(&line);
-        }
+            line
+        };
+        self.emit(&line);
     }
 
     /// 分屏：把整屏重新拼好，一次写出去。
@@ -1280,7 +1280,7 @@ impl Demo {
 
     // ───── 老师的节奏 ─────
 
-    /// 一步中间停一下（--python 换方向、第 5 步的两半之间），好让前一半的输出留在屏幕上讲完：
+    /// 一步中间停一下（--python 换方向、第 1、2、5 步的 Act::Pause），好让前一半的输出留在屏幕上讲完：
     /// 回车继续，q 结束。继续时清掉程序输出那块，后一半从标题下面开始显示，不会把标题挤出屏幕。
     fn pause_in_step(&mut self, prompt: &str) -> Result<(), Stop> {
         if !self.paced {
@@ -1450,8 +1450,8 @@ impl Demo {
         if let Some(screen) = self.screen.as_mut() {
             *screen = split::Screen::default();
             screen.titles = step.labels.map(|l| format!("[{l}]"));
-            screen.single = step.programs[1].is_empty();
-            screen.clip = step.clip;
+            screen.single = self.single;
+            screen.clip = self.clip;
             self.in_header = true;
         } else if self.paced {
             // 每一步从屏幕顶上开始；标题和看点固定在上面，程序的输出只在下面滚动。
